@@ -1,0 +1,123 @@
+/// Per-channel batch statistics of NHWC activations viewed as [rows = N·H·W, C]:
+/// `mean[c]` and the biased `variance[c]` (what training normalises with), two-pass in Double.
+public func batchNormStatistics(
+  mean: UnsafeMutablePointer<Float>, variance: UnsafeMutablePointer<Float>,
+  input: UnsafePointer<Float>, rows: Int, channels: Int
+) {
+  let count = Double(rows)
+  withColumnSums(input, rows: rows, columns: channels) { sums in
+    for c in 0..<channels { mean[c] = Float(sums[c] / count) }
+  }
+  withColumnReduction(rows: rows, columns: channels, values: 1) { range, partial in
+    for row in range {
+      let line = input + row * channels
+      for c in 0..<channels {
+        let centred = Double(line[c] - mean[c])
+        partial[c] += centred * centred
+      }
+    }
+  } body: { squares in
+    for c in 0..<channels { variance[c] = Float(squares[c] / count) }
+  }
+}
+
+/// PyTorch's running-statistics update: running = (1 - momentum)·running + momentum·batch,
+/// with the batch variance made unbiased (× n / (n - 1)) for running_var.
+public func batchNormUpdateRunning(
+  runningMean: UnsafeMutablePointer<Float>, runningVariance: UnsafeMutablePointer<Float>,
+  mean: UnsafePointer<Float>, variance: UnsafePointer<Float>, rows: Int, channels: Int,
+  momentum: Float
+) {
+  let unbias = rows > 1 ? Float(rows) / Float(rows - 1) : 1
+  for c in 0..<channels {
+    runningMean[c] = (1 - momentum) * runningMean[c] + momentum * mean[c]
+    runningVariance[c] = (1 - momentum) * runningVariance[c] + momentum * variance[c] * unbias
+  }
+}
+
+/// invStd[c] = 1 / sqrt(variance[c] + eps).
+public func batchNormInverseStd(
+  _ invStd: UnsafeMutablePointer<Float>, variance: UnsafePointer<Float>, channels: Int, eps: Float
+) {
+  for c in 0..<channels { invStd[c] = 1 / (variance[c] + eps).squareRoot() }
+}
+
+/// y = (x - mean[c]) · invStd[c] · gamma[c] + beta[c], then max(y, 0) when `relu`.
+/// input, output: [rows, C] (may alias).
+public func batchNormApply(
+  output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
+  mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
+  gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
+  rows: Int, channels: Int, relu: Bool
+) {
+  let scale = Scratch.floats.reserve(2 * channels)
+  let shift = scale + channels
+  for c in 0..<channels {
+    scale[c] = invStd[c] * gamma[c]
+    shift[c] = beta[c] - mean[c] * scale[c]
+  }
+  parallelChunks(rows, grain: max(1, 16384 / channels)) { range in
+    for row in range {
+      let src = input + row * channels
+      let dst = output + row * channels
+      if relu {
+        for c in 0..<channels { dst[c] = max(src[c] * scale[c] + shift[c], 0) }
+      } else {
+        for c in 0..<channels { dst[c] = src[c] * scale[c] + shift[c] }
+      }
+    }
+  }
+}
+
+/// BatchNorm backward (train mode when `training`, else eval with running statistics in
+/// mean/invStd). With `relu`, gradOutput is first masked by output > 0 (fused ReLU).
+/// Accumulates gradGamma/gradBeta [C]; overwrites gradInput [rows, C].
+/// Train: dx = gamma·invStd·(dy - Σdy/n - x̂·Σ(dy·x̂)/n); eval: dx = gamma·invStd·dy.
+public func batchNormBackward(
+  gradInput: UnsafeMutablePointer<Float>, gradGamma: UnsafeMutablePointer<Float>,
+  gradBeta: UnsafeMutablePointer<Float>,
+  gradOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, output: UnsafePointer<Float>,
+  mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, gamma: UnsafePointer<Float>,
+  rows: Int, channels: Int, relu: Bool, training: Bool
+) {
+  let coefficients = Scratch.floats.reserve(3 * channels)
+  let (scale, slope, offset) = (coefficients, coefficients + channels, coefficients + 2 * channels)
+  withColumnReduction(rows: rows, columns: channels, values: 2) { range, partial in
+    let sumDy = partial
+    let sumDyXhat = partial + channels
+    for row in range {
+      let dy = gradOutput + row * channels
+      let x = input + row * channels
+      let y = output + row * channels
+      for c in 0..<channels {
+        let g = relu && y[c] <= 0 ? 0 : dy[c]
+        sumDy[c] += Double(g)
+        sumDyXhat[c] += Double(g * (x[c] - mean[c]) * invStd[c])
+      }
+    }
+  } body: { sums in
+    let n = Float(rows)
+    for c in 0..<channels {
+      let sumDy = Float(sums[c])
+      let sumDyXhat = Float(sums[channels + c])
+      gradBeta[c] += sumDy
+      gradGamma[c] += sumDyXhat
+      scale[c] = gamma[c] * invStd[c]
+      slope[c] = training ? -scale[c] * sumDyXhat / n : 0
+      offset[c] = training ? -scale[c] * sumDy / n : 0
+    }
+  }
+  parallelChunks(rows, grain: max(1, 16384 / channels)) { range in
+    for row in range {
+      let dy = gradOutput + row * channels
+      let x = input + row * channels
+      let y = output + row * channels
+      let dx = gradInput + row * channels
+      for c in 0..<channels {
+        let g = relu && y[c] <= 0 ? 0 : dy[c]
+        let xHat = (x[c] - mean[c]) * invStd[c]
+        dx[c] = scale[c] * g + slope[c] * xHat + offset[c]
+      }
+    }
+  }
+}

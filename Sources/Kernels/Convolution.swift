@@ -1,0 +1,59 @@
+/// Conv2d forward as one GEMM over the im2col matrix.
+/// input: [N, H, W, C], weight: [OC, KH, KW, C], bias: [OC] or nil → output: [N, OH, OW, OC].
+/// `workspace` holds at least `g.columnRows * g.columnWidth` floats unless the conv is pointwise.
+public func conv2dForward(
+  output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
+  weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+  geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
+) {
+  let columns: UnsafePointer<Float>
+  if g.isPointwise {
+    columns = input
+  } else {
+    im2col(workspace, input, g)
+    columns = UnsafePointer(workspace)
+  }
+  // output[M, OC] = columns[M, K] · weight[OC, K]ᵀ
+  gemm(
+    transposeA: false, transposeB: true, m: g.columnRows, n: g.outChannels, k: g.columnWidth,
+    a: columns, lda: g.columnWidth, b: weight, ldb: g.columnWidth,
+    beta: 0, c: output, ldc: g.outChannels)
+  if let bias {
+    addRowVector(output, rows: g.columnRows, columns: g.outChannels, vector: bias)
+  }
+}
+
+/// Conv2d backward. Accumulates into `gradWeight` ([OC, KH, KW, C]) and `gradBias` ([OC]);
+/// overwrites `gradInput` ([N, H, W, C]) when it is non-nil.
+/// gradOutput: [N, OH, OW, OC]; `workspace` as for the forward pass.
+public func conv2dBackward(
+  gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
+  gradBias: UnsafeMutablePointer<Float>?,
+  gradOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+  geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
+) {
+  let (m, k, oc) = (g.columnRows, g.columnWidth, g.outChannels)
+  let columns: UnsafePointer<Float>
+  if g.isPointwise {
+    columns = input
+  } else {
+    im2col(workspace, input, g)
+    columns = UnsafePointer(workspace)
+  }
+  // gradWeight[OC, K] += gradOutput[M, OC]ᵀ · columns[M, K]
+  gemm(
+    transposeA: true, transposeB: false, m: oc, n: k, k: m,
+    a: gradOutput, lda: oc, b: columns, ldb: k, beta: 1, c: gradWeight, ldc: k)
+  if let gradBias {
+    sumRows(into: gradBias, gradOutput, rows: m, columns: oc, accumulate: true)
+  }
+  guard let gradInput else { return }
+  // gradColumns[M, K] = gradOutput[M, OC] · weight[OC, K]; the workspace is free again.
+  let gradColumns = g.isPointwise ? gradInput : workspace
+  gemm(
+    transposeA: false, transposeB: false, m: m, n: k, k: oc,
+    a: gradOutput, lda: oc, b: weight, ldb: k, beta: 0, c: gradColumns, ldc: k)
+  if !g.isPointwise {
+    col2im(gradInput, workspace, g)
+  }
+}

@@ -1,0 +1,63 @@
+/// matrix[r, c] += vector[c] for every row. matrix: [rows, columns], vector: [columns].
+public func addRowVector(
+  _ matrix: UnsafeMutablePointer<Float>, rows: Int, columns: Int, vector: UnsafePointer<Float>
+) {
+  parallelChunks(rows, grain: max(1, 16384 / max(columns, 1))) { range in
+    for row in range {
+      let line = matrix + row * columns
+      for column in 0..<columns { line[column] += vector[column] }
+    }
+  }
+}
+
+/// result[c] (+)= Σ_r matrix[r, c]. matrix: [rows, columns], result: [columns].
+/// Sums in Double so long columns (N·H·W up to ~10⁵) keep float32 accuracy.
+public func sumRows(
+  into result: UnsafeMutablePointer<Float>, _ matrix: UnsafePointer<Float>, rows: Int, columns: Int,
+  accumulate: Bool
+) {
+  withColumnSums(matrix, rows: rows, columns: columns) { sums in
+    for column in 0..<columns {
+      result[column] = (accumulate ? result[column] : 0) + Float(sums[column])
+    }
+  }
+}
+
+/// Σ_r matrix[r, c] in Double, split across workers, handed to `body` as [columns].
+public func withColumnSums(
+  _ matrix: UnsafePointer<Float>, rows: Int, columns: Int,
+  _ body: (UnsafePointer<Double>) -> Void
+) {
+  withColumnReduction(rows: rows, columns: columns, values: 1) { range, partial in
+    for row in range {
+      let line = matrix + row * columns
+      for column in 0..<columns { partial[column] += Double(line[column]) }
+    }
+  } body: { sums in
+    body(sums)
+  }
+}
+
+/// Runs `accumulate(rows, partial)` on disjoint row ranges, each with its own zeroed
+/// [values · columns] Double scratch, then hands the summed scratch to `body`.
+public func withColumnReduction(
+  rows: Int, columns: Int, values: Int,
+  accumulate: (Range<Int>, UnsafeMutablePointer<Double>) -> Void,
+  body: (UnsafePointer<Double>) -> Void
+) {
+  let width = columns * values
+  let workers = min(Threads.count, max(1, rows * columns / 16384))
+  let scratch = Scratch.doubles.reserve(width * workers)
+  scratch.update(repeating: 0, count: width * workers)
+  let per = (rows + workers - 1) / workers
+  parallelFor(workers) { worker in
+    let start = worker * per
+    let end = min(rows, start + per)
+    if start < end { accumulate(start..<end, scratch + worker * width) }
+  }
+  for worker in 1..<max(workers, 1) {
+    let partial = scratch + worker * width
+    for index in 0..<width { scratch[index] += partial[index] }
+  }
+  body(scratch)
+}

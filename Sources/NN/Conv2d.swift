@@ -1,0 +1,79 @@
+import Kernels
+
+/// torch.nn.Conv2d on NHWC activations; weight stored [O, KH, KW, I] (PyTorch: [O, I, KH, KW]).
+public final class Conv2d: Layer {
+  public let inputChannels: Int
+  public let outputChannels: Int
+  public let kernelSize: (height: Int, width: Int)
+  public let stride: (height: Int, width: Int)
+  public let padding: (height: Int, width: Int)
+  public let weight: Parameter
+  public let bias: Parameter?
+  /// False for a network's first layer, whose input gradient nobody needs.
+  public var computesInputGradient = true
+
+  private let output = Tensor()
+  private let gradInput = Tensor()
+  private var input: Tensor?
+  private var geometry: ConvGeometry?
+
+  public init(
+    _ arena: ParameterArena, name: String, inputChannels: Int, outputChannels: Int,
+    kernelSize: (Int, Int), stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
+    bias: Bool = false
+  ) {
+    self.inputChannels = inputChannels
+    self.outputChannels = outputChannels
+    self.kernelSize = kernelSize
+    self.stride = stride
+    self.padding = padding
+    weight = arena.register(
+      qualified(name, "weight"), torchShape: [outputChannels, inputChannels, kernelSize.0, kernelSize.1],
+      layout: .convolution)
+    self.bias = bias ? arena.register(qualified(name, "bias"), torchShape: [outputChannels]) : nil
+  }
+
+  /// A square kernel with the same stride and padding along both axes.
+  public convenience init(
+    _ arena: ParameterArena, name: String, inputChannels: Int, outputChannels: Int,
+    kernelSize: Int, stride: Int = 1, padding: Int = 0, bias: Bool = false
+  ) {
+    self.init(
+      arena, name: name, inputChannels: inputChannels, outputChannels: outputChannels,
+      kernelSize: (kernelSize, kernelSize), stride: (stride, stride), padding: (padding, padding),
+      bias: bias)
+  }
+
+  /// fan_in and fan_out as torch.nn.init computes them (channels × kernel area).
+  public var fanIn: Int { inputChannels * kernelSize.height * kernelSize.width }
+  public var fanOut: Int { outputChannels * kernelSize.height * kernelSize.width }
+
+  public func forward(_ input: Tensor, context: ExecutionContext) -> Tensor {
+    precondition(
+      input.channels == inputChannels, "conv expects \(inputChannels) channels, got \(input.channels)")
+    let g = ConvGeometry(
+      batch: input.batch, inHeight: input.height, inWidth: input.width, inChannels: inputChannels,
+      outChannels: outputChannels, kernel: kernelSize, stride: stride, padding: padding)
+    output.resize(batch: g.batch, height: g.outHeight, width: g.outWidth, channels: outputChannels)
+    conv2dForward(
+      output: output.data, input: input.data, weight: weight.value, bias: bias?.value,
+      geometry: g, workspace: workspace(g, context))
+    self.input = input
+    geometry = g
+    return output
+  }
+
+  public func backward(_ gradOutput: Tensor, context: ExecutionContext) -> Tensor {
+    guard let input, let g = geometry else { preconditionFailure("Conv2d.backward before forward") }
+    if computesInputGradient { gradInput.resize(like: input) }
+    conv2dBackward(
+      gradInput: computesInputGradient ? gradInput.data : nil, gradWeight: weight.gradient,
+      gradBias: bias?.gradient, gradOutput: gradOutput.data, input: input.data,
+      weight: weight.value, geometry: g, workspace: workspace(g, context))
+    return gradInput
+  }
+
+  private func workspace(_ g: ConvGeometry, _ context: ExecutionContext) -> UnsafeMutablePointer<Float> {
+    context.workspace(g.isPointwise ? 0 : g.columnRows * g.columnWidth)
+  }
+}

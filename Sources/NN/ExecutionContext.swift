@@ -1,0 +1,32 @@
+/// What every layer's forward and backward pass needs besides its input: the mode, and the
+/// shared im2col workspace (one buffer, as large as the largest conv needs, reused by all).
+public final class ExecutionContext {
+  public var training: Bool
+  private var workspaceCapacity = 0
+  private var workspaceStorage = UnsafeMutablePointer<Float>.allocate(capacity: 0)
+
+  public init(training: Bool = true) {
+    self.training = training
+  }
+
+  deinit { workspaceStorage.deallocate() }
+
+  /// A scratch buffer of at least `count` floats, valid until the next call.
+  public func workspace(_ count: Int) -> UnsafeMutablePointer<Float> {
+    if count > workspaceCapacity {
+      workspaceStorage.deallocate()
+      workspaceStorage = .allocate(capacity: count)
+      workspaceCapacity = count
+    }
+    return workspaceStorage
+  }
+
+  public var workspaceBytes: Int { workspaceCapacity * MemoryLayout<Float>.size }
+}
+
+/// A differentiable layer. `forward` keeps what `backward` needs (its input, its output);
+/// `backward` accumulates parameter gradients and returns the gradient of its input.
+public protocol Layer: AnyObject {
+  func forward(_ input: Tensor, context: ExecutionContext) -> Tensor
+  func backward(_ gradOutput: Tensor, context: ExecutionContext) -> Tensor
+}

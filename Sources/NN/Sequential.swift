@@ -1,0 +1,20 @@
+/// Layers applied in order; backward runs them in reverse.
+public final class Sequential: Layer {
+  public let layers: [any Layer]
+
+  public init(_ layers: [any Layer]) {
+    self.layers = layers
+  }
+
+  public func forward(_ input: Tensor, context: ExecutionContext) -> Tensor {
+    var x = input
+    for layer in layers { x = layer.forward(x, context: context) }
+    return x
+  }
+
+  public func backward(_ gradOutput: Tensor, context: ExecutionContext) -> Tensor {
+    var g = gradOutput
+    for layer in layers.reversed() { g = layer.backward(g, context: context) }
+    return g
+  }
+}

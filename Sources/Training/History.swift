@@ -1,0 +1,68 @@
+import Foundation
+
+/// One line of history.csv.
+public struct EpochRecord: Codable, Equatable, Sendable {
+  public var epoch: Int
+  public var trainLoss: Float
+  public var trainAccuracy: Float
+  public var validationLoss: Float
+  public var validationAccuracy: Float
+  public var learningRate: Float
+  public var seconds: Double
+}
+
+/// history.csv (per epoch) and steps.csv (per iteration), as the SPEC names their columns.
+public struct TrainingHistory: Equatable, Sendable {
+  public var epochs: [EpochRecord] = []
+  /// (iteration, loss), iteration counted from 1 across epochs.
+  public var steps: [(iteration: Int, loss: Float)] = []
+
+  public init() {}
+
+  public static func == (a: TrainingHistory, b: TrainingHistory) -> Bool {
+    a.epochs == b.epochs && a.steps.elementsEqual(b.steps) { $0 == $1 }
+  }
+
+  public static let epochHeader = "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds"
+
+  public var epochCSV: String {
+    var lines = [Self.epochHeader]
+    for r in epochs {
+      lines.append(
+        "\(r.epoch),\(r.trainLoss),\(r.trainAccuracy),\(r.validationLoss),\(r.validationAccuracy),"
+          + "\(r.learningRate),\(String(format: "%.3f", r.seconds))")
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  public var stepCSV: String {
+    var text = "iteration,loss\n"
+    text.reserveCapacity(steps.count * 16)
+    for step in steps { text += "\(step.iteration),\(step.loss)\n" }
+    return text
+  }
+
+  /// Reads history.csv and steps.csv back (for `--resume` and `experiment --from`).
+  public static func read(epochCSV: String, stepCSV: String?, path: String) throws -> TrainingHistory {
+    var history = TrainingHistory()
+    for (number, line) in epochCSV.split(separator: "\n").enumerated().dropFirst() {
+      let fields = line.split(separator: ",").map(String.init)
+      guard fields.count == 7, let epoch = Int(fields[0]), let trainLoss = Float(fields[1]),
+        let trainAccuracy = Float(fields[2]), let validationLoss = Float(fields[3]),
+        let validationAccuracy = Float(fields[4]), let rate = Float(fields[5]),
+        let seconds = Double(fields[6])
+      else { throw TrainingError.corruptRunFile(path: path, line: number + 1) }
+      history.epochs.append(
+        EpochRecord(
+          epoch: epoch, trainLoss: trainLoss, trainAccuracy: trainAccuracy, validationLoss: validationLoss,
+          validationAccuracy: validationAccuracy, learningRate: rate, seconds: seconds))
+    }
+    for line in (stepCSV ?? "").split(separator: "\n").dropFirst() {
+      let fields = line.split(separator: ",")
+      if fields.count == 2, let iteration = Int(fields[0]), let loss = Float(fields[1]) {
+        history.steps.append((iteration, loss))
+      }
+    }
+    return history
+  }
+}

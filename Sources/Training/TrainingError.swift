@@ -1,0 +1,24 @@
+/// Problems a training or evaluation run reports to the user, one line each, naming the file.
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+  case corruptRunFile(path: String, line: Int)
+  case cannotResume(path: String, reason: String)
+  case notANumber(step: Int, epoch: Int, lastGood: String)
+  case cannotWrite(path: String, reason: String)
+  case unknownArchitecture(path: String, reason: String)
+
+  public var description: String {
+    switch self {
+    case .corruptRunFile(let path, let line):
+      "\(path): line \(line) is not a valid record; the run folder is damaged"
+    case .cannotResume(let path, let reason):
+      "\(path): cannot resume: \(reason)"
+    case .notANumber(let step, let epoch, let lastGood):
+      "training diverged: the loss is not finite at step \(step) (epoch \(epoch)); "
+        + "the last good weights are in \(lastGood). Try a smaller --lr"
+    case .cannotWrite(let path, let reason):
+      "\(path): cannot write: \(reason)"
+    case .unknownArchitecture(let path, let reason):
+      "\(path): not a torchvision ResNet checkpoint: \(reason)"
+    }
+  }
+}
