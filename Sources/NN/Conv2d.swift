@@ -16,6 +16,9 @@ public final class Conv2d: Layer {
   private let gradInput = Tensor()
   private var input: Tensor?
   private var geometry: ConvGeometry?
+  /// The dense-matrix form of the weights for small input maps, rebuilt each forward pass.
+  private var dense = UnsafeMutablePointer<Float>.allocate(capacity: 0)
+  private var denseCapacity = 0
 
   public init(
     _ arena: ParameterArena, name: String, inputChannels: Int, outputChannels: Int,
@@ -55,9 +58,15 @@ public final class Conv2d: Layer {
       batch: input.batch, inHeight: input.height, inWidth: input.width, inChannels: inputChannels,
       outChannels: outputChannels, kernel: kernelSize, stride: stride, padding: padding)
     output.resize(batch: g.batch, height: g.outHeight, width: g.outWidth, channels: outputChannels)
-    conv2dForward(
-      output: output.data, input: input.data, weight: weight.value, bias: bias?.value,
-      geometry: g, workspace: workspace(g, context))
+    if g.prefersDenseMatrix {
+      reserveDense(g.denseRows * g.denseColumns)
+      denseConvMatrix(dense, weight: weight.value, g)
+      denseConvForward(output: output.data, input: input.data, dense: dense, bias: bias?.value, geometry: g)
+    } else {
+      conv2dForward(
+        output: output.data, input: input.data, weight: weight.value, bias: bias?.value,
+        geometry: g, workspace: workspace(g, context))
+    }
     self.input = input
     geometry = g
     return output
@@ -66,11 +75,27 @@ public final class Conv2d: Layer {
   public func backward(_ gradOutput: Tensor, context: ExecutionContext) -> Tensor {
     guard let input, let g = geometry else { preconditionFailure("Conv2d.backward before forward") }
     if computesInputGradient { gradInput.resize(like: input) }
+    if g.prefersDenseMatrix {
+      denseConvBackward(
+        gradInput: computesInputGradient ? gradInput.data : nil, gradWeight: weight.gradient,
+        gradBias: bias?.gradient, gradDense: context.workspace(g.denseRows * g.denseColumns),
+        gradOutput: gradOutput.data, input: input.data, dense: dense, geometry: g)
+      return gradInput
+    }
     conv2dBackward(
       gradInput: computesInputGradient ? gradInput.data : nil, gradWeight: weight.gradient,
       gradBias: bias?.gradient, gradOutput: gradOutput.data, input: input.data,
       weight: weight.value, geometry: g, workspace: workspace(g, context))
     return gradInput
+  }
+
+  deinit { dense.deallocate() }
+
+  private func reserveDense(_ count: Int) {
+    guard count > denseCapacity else { return }
+    dense.deallocate()
+    dense = .allocate(capacity: count)
+    denseCapacity = count
   }
 
   private func workspace(_ g: ConvGeometry, _ context: ExecutionContext) -> UnsafeMutablePointer<Float> {

@@ -31,3 +31,14 @@ public final class CrossEntropyLoss {
     return gradLogits
   }
 }
+
+extension CrossEntropyLoss {
+  /// The arg-max class of item `n` of the last forward (the first on ties).
+  public func predictedClass(_ n: Int) -> Int {
+    let classes = probabilities.channels
+    let row = probabilities.data + n * classes
+    var best = 0
+    for k in 1..<classes where row[k] > row[best] { best = k }
+    return best
+  }
+}

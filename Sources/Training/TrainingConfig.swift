@@ -16,7 +16,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   public var trainLimit: Int?
   public var threads: Int
   public var dataDirectory: String?
-  public var schedule: LearningRateSchedule = .constant
+  public var schedule: LearningRateSchedule = .cosine
   public var optimizer: OptimizerKind = .adam
   public var weightDecay: Float = 0
   public var labelSmoothing: Float = 0

@@ -5,6 +5,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
   case notANumber(step: Int, epoch: Int, lastGood: String)
   case cannotWrite(path: String, reason: String)
   case unknownArchitecture(path: String, reason: String)
+  case interrupted(path: String, epoch: Int)
 
   public var description: String {
     switch self {
@@ -19,6 +20,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
       "\(path): cannot write: \(reason)"
     case .unknownArchitecture(let path, let reason):
       "\(path): not a torchvision ResNet checkpoint: \(reason)"
+    case .interrupted(let path, let epoch):
+      "interrupted: \(path) holds the run up to epoch \(epoch); continue it with --resume"
     }
   }
 }

@@ -56,3 +56,67 @@ import Testing
     #expect(stem.outHeight == 14 && stem.outWidth == 14)
   }
 }
+
+/// The dense-matrix conv for small maps must give what im2col gives, forward and backward.
+@Suite struct DenseMapConvolutionTests {
+  static let geometries = [
+    // 3x3 s1 p1 on 2x2 and 1x1 maps, 3x3 s2 p1 from 2x2 to 1x1: ResNet's last stages at 28x28.
+    ConvGeometry(
+      batch: 3, inHeight: 2, inWidth: 2, inChannels: 5, outChannels: 4, kernel: (3, 3), stride: (1, 1),
+      padding: (1, 1)),
+    ConvGeometry(
+      batch: 3, inHeight: 1, inWidth: 1, inChannels: 5, outChannels: 4, kernel: (3, 3), stride: (1, 1),
+      padding: (1, 1)),
+    ConvGeometry(
+      batch: 3, inHeight: 2, inWidth: 2, inChannels: 5, outChannels: 4, kernel: (3, 3), stride: (2, 2),
+      padding: (1, 1)),
+    ConvGeometry(
+      batch: 2, inHeight: 2, inWidth: 3, inChannels: 2, outChannels: 3, kernel: (3, 5), stride: (1, 2),
+      padding: (1, 2)),
+  ]
+
+  @Test(arguments: geometries)
+  func matchesIm2col(_ g: ConvGeometry) {
+    #expect(g.prefersDenseMatrix)
+    var random = TestRandom(seed: 21)
+    let x = random.floats(g.inputCount)
+    let w = random.floats(g.weightCount)
+    let b = random.floats(g.outChannels)
+    let dy = random.floats(g.outputCount)
+    var workspace = [Float](
+      repeating: 0, count: max(g.columnRows * g.columnWidth, g.denseRows * g.denseColumns))
+
+    var reference = [Float](repeating: 0, count: g.outputCount)
+    conv2dForward(output: &reference, input: x, weight: w, bias: b, geometry: g, workspace: &workspace)
+    var dense = [Float](repeating: 0, count: g.denseRows * g.denseColumns)
+    denseConvMatrix(&dense, weight: w, g)
+    var output = [Float](repeating: 0, count: g.outputCount)
+    denseConvForward(output: &output, input: x, dense: dense, bias: b, geometry: g)
+    #expect(maxAbsDifference(output, reference) < 1e-5)
+
+    var (gx1, gw1, gb1) = (
+      [Float](repeating: 0, count: x.count), [Float](repeating: 0, count: w.count),
+      [Float](repeating: 0, count: b.count)
+    )
+    conv2dBackward(
+      gradInput: &gx1, gradWeight: &gw1, gradBias: &gb1, gradOutput: dy, input: x, weight: w, geometry: g,
+      workspace: &workspace)
+    var (gx2, gw2, gb2) = (
+      [Float](repeating: 0, count: x.count), [Float](repeating: 0, count: w.count),
+      [Float](repeating: 0, count: b.count)
+    )
+    denseConvBackward(
+      gradInput: &gx2, gradWeight: &gw2, gradBias: &gb2, gradDense: &workspace, gradOutput: dy, input: x,
+      dense: dense, geometry: g)
+    #expect(maxAbsDifference(gx1, gx2) < 1e-5)
+    #expect(maxAbsDifference(gw1, gw2) < 1e-5)
+    #expect(maxAbsDifference(gb1, gb2) < 1e-5)
+  }
+
+  @Test func largerMapsKeepIm2col() {
+    let g = ConvGeometry(
+      batch: 1, inHeight: 4, inWidth: 4, inChannels: 1, outChannels: 1, kernel: (3, 3), stride: (1, 1),
+      padding: (1, 1))
+    #expect(!g.prefersDenseMatrix)
+  }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Training
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Draws a progress bar per epoch on stderr (redrawn in place on a terminal, a line every
+/// tenth of the epoch in a log file) and one summary line per epoch on stdout.
+final class ProgressPrinter: TrainingObserver {
+  private let interactive = isatty(STDERR_FILENO) != 0
+  private var epoch = 0
+  private var epochs = 0
+  private var lastDrawn = Date.distantPast
+  private var lastDecile = -1
+  private var epochStart = Date()
+
+  func runStarted(
+    config: TrainingConfig, trainCount: Int, validationCount: Int, parameterCount: Int, resumedEpoch: Int
+  ) {
+    print(
+      "\(config.model.rawValue): \(parameterCount.formatted()) parameters; train \(trainCount.formatted()), "
+        + "validation \(validationCount.formatted()) images; batch \(config.batchSize), \(config.optimizer.rawValue) "
+        + "lr \(config.learningRate) (\(config.schedule.rawValue)), \(config.threads) threads")
+    if resumedEpoch > 0 { print("resuming after epoch \(resumedEpoch)") }
+    flush()
+  }
+
+  func epochStarted(epoch: Int, epochs: Int, batches: Int) {
+    self.epoch = epoch
+    self.epochs = epochs
+    lastDecile = -1
+    epochStart = Date()
+  }
+
+  func stepFinished(
+    batch: Int, batches: Int, runningLoss: Float, runningAccuracy: Float, imagesPerSecond: Double
+  ) {
+    let fraction = Double(batch) / Double(max(batches, 1))
+    let decile = Int(fraction * 10)
+    if interactive {
+      guard Date().timeIntervalSince(lastDrawn) > 0.2 || batch == batches else { return }
+      lastDrawn = Date()
+    } else {
+      guard decile > lastDecile else { return }
+    }
+    lastDecile = decile
+    let width = 24
+    let filled = Int(fraction * Double(width))
+    let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+    let perBatch = Date().timeIntervalSince(epochStart) / Double(max(batch, 1))
+    let eta = formatDuration(perBatch * Double(batches - batch))
+    let line = String(
+      format: "epoch %d/%d %@ %d/%d loss %.4f acc %.2f%% %.0f img/s ETA %@", epoch, epochs, bar, batch,
+      batches,
+      runningLoss, runningAccuracy * 100, imagesPerSecond, eta)
+    FileHandle.standardError.write(
+      Data(((interactive ? "\r\u{1B}[K" : "") + line + (interactive ? "" : "\n")).utf8))
+  }
+
+  func validationStarted(epoch: Int) {
+    if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+  }
+
+  func epochFinished(_ r: EpochRecord, improved: Bool, stopping: Bool) {
+    print(
+      String(
+        format: "epoch %2d/%d  train loss %.4f acc %.2f%%  val loss %.4f acc %.2f%%  lr %.2e  %@%@", r.epoch,
+        epochs,
+        r.trainLoss, r.trainAccuracy * 100, r.validationLoss, r.validationAccuracy * 100, r.learningRate,
+        formatDuration(r.seconds), improved ? "  * best" : "") + (stopping ? "  (early stop)" : ""))
+    flush()
+  }
+
+  func note(_ message: String) { print(message) }
+
+  private func flush() { fflush(stdout) }
+}
+
+func formatDuration(_ seconds: Double) -> String {
+  let total = Int(seconds.rounded())
+  return total >= 3600
+    ? String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
+    : String(format: "%d:%02d", total / 60, total % 60)
+}
