@@ -44,12 +44,13 @@ let package = Package(
     ),
 
     // MARK: Tests
-    .target(name: "TestSupport", dependencies: ["NN"], path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["NN", "Data"], path: "Tests/TestSupport"),
     .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
     .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"]),
     .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
-    .testTarget(name: "DataTests", dependencies: ["Data"]),
-    .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
+    .testTarget(name: "DataTests", dependencies: ["Data", "TestSupport"]),
+    // "digits" so that building the tests also links the executable the CLI tests run.
+    .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport", "digits"]),
   ],
   // Kernels share raw buffers across worker threads by design (disjoint ranges); language
   // mode 5 keeps that explicit without wrapping every pointer in a Sendable box.

@@ -12,6 +12,8 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
   public var bestEpoch: Int?
   public var epochsRun: Int?
   public var trainSeconds: Double?
+  public var trainImages: Int?
+  public var validationImages: Int?
 
   public init(model: String, metrics: ClassificationMetrics) {
     self.model = model

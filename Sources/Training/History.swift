@@ -9,6 +9,19 @@ public struct EpochRecord: Codable, Equatable, Sendable {
   public var validationAccuracy: Float
   public var learningRate: Float
   public var seconds: Double
+
+  public init(
+    epoch: Int, trainLoss: Float, trainAccuracy: Float, validationLoss: Float, validationAccuracy: Float,
+    learningRate: Float, seconds: Double
+  ) {
+    self.epoch = epoch
+    self.trainLoss = trainLoss
+    self.trainAccuracy = trainAccuracy
+    self.validationLoss = validationLoss
+    self.validationAccuracy = validationAccuracy
+    self.learningRate = learningRate
+    self.seconds = seconds
+  }
 }
 
 /// history.csv (per epoch) and steps.csv (per iteration), as the SPEC names their columns.
@@ -43,7 +56,10 @@ public struct TrainingHistory: Equatable, Sendable {
   }
 
   /// Reads history.csv and steps.csv back (for `--resume` and `experiment --from`).
-  public static func read(epochCSV: String, stepCSV: String?, path: String) throws -> TrainingHistory {
+  public static func read(epochCSV: String, stepCSV: String?, path: String, stepsPath: String = "steps.csv")
+    throws
+    -> TrainingHistory
+  {
     var history = TrainingHistory()
     for (number, line) in epochCSV.split(separator: "\n").enumerated().dropFirst() {
       let fields = line.split(separator: ",").map(String.init)
@@ -57,11 +73,12 @@ public struct TrainingHistory: Equatable, Sendable {
           epoch: epoch, trainLoss: trainLoss, trainAccuracy: trainAccuracy, validationLoss: validationLoss,
           validationAccuracy: validationAccuracy, learningRate: rate, seconds: seconds))
     }
-    for line in (stepCSV ?? "").split(separator: "\n").dropFirst() {
+    for (number, line) in (stepCSV ?? "").split(separator: "\n").enumerated().dropFirst() {
       let fields = line.split(separator: ",")
-      if fields.count == 2, let iteration = Int(fields[0]), let loss = Float(fields[1]) {
-        history.steps.append((iteration, loss))
+      guard fields.count == 2, let iteration = Int(fields[0]), let loss = Float(fields[1]) else {
+        throw TrainingError.corruptRunFile(path: stepsPath, line: number + 1)
       }
+      history.steps.append((iteration, loss))
     }
     return history
   }

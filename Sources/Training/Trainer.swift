@@ -115,6 +115,8 @@ public final class Trainer {
     report.bestEpoch = state.earlyStopping.bestEpoch
     report.epochsRun = state.epoch
     report.trainSeconds = history.epochs.map(\.seconds).reduce(0, +)
+    report.trainImages = split.trainIndices.count
+    report.validationImages = split.validationIndices.count
     try writeAtomically(encodeJSON(report), to: folder.metrics)
     return TrainingOutcome(report: report, history: history)
   }

@@ -6,6 +6,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
   case cannotWrite(path: String, reason: String)
   case unknownArchitecture(path: String, reason: String)
   case interrupted(path: String, epoch: Int)
+  case cannotRead(path: String, reason: String)
 
   public var description: String {
     switch self {
@@ -20,6 +21,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
       "\(path): cannot write: \(reason)"
     case .unknownArchitecture(let path, let reason):
       "\(path): not a torchvision ResNet checkpoint: \(reason)"
+    case .cannotRead(let path, let reason):
+      "\(path): \(reason)"
     case .interrupted(let path, let epoch):
       "interrupted: \(path) holds the run up to epoch \(epoch); continue it with --resume"
     }

@@ -1,11 +1,5 @@
 import ArgumentParser
 
-struct Experiment: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    abstract: "Train ResNet34 and ResNet50 under the protocol and write REPORT.md (not built yet).")
-  func run() throws { throw NotBuiltYet(command: "experiment") }
-}
-
 struct Predict: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Classify images of handwritten digits (PNG, JPEG, PGM) (not built yet).")

@@ -1,4 +1,5 @@
 import Data
+import TestSupport
 import Testing
 
 @Suite struct LabeledImagesTests {

@@ -1,14 +1,15 @@
 import Data
+import TestSupport
 import Testing
 
 /// `MNIST.load` on small four-file folders written for each test.
 @Suite struct MNISTLoaderTests {
-  let directory: TemporaryDirectory
+  let directory: TemporaryFolder
 
-  init() throws { directory = try TemporaryDirectory() }
+  init() throws { directory = try TemporaryFolder() }
 
   /// A tiny data set in the MNIST layout: 3 training and 2 test images of 4x4.
-  private func writeTinySet(testRows: UInt32 = 4, testLabels: [UInt8] = [7, 2]) throws {
+  private func writeTinySet(testRows: Int = 4, testLabels: [UInt8] = [7, 2]) throws {
     try directory.write(IDXBytes.images(count: 3, rows: 4, cols: 4), to: "train-images-idx3-ubyte")
     try directory.write(IDXBytes.labels([5, 0, 4]), to: "train-labels-idx1-ubyte")
     try directory.write(IDXBytes.images(count: 2, rows: testRows, cols: 4), to: "t10k-images-idx3-ubyte")

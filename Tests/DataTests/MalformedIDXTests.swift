@@ -1,11 +1,12 @@
 import Data
+import TestSupport
 import Testing
 
 /// Each broken file must throw the matching `DataError`, naming the file, never trap.
 @Suite struct MalformedIDXTests {
-  let directory: TemporaryDirectory
+  let directory: TemporaryFolder
 
-  init() throws { directory = try TemporaryDirectory() }
+  init() throws { directory = try TemporaryFolder() }
 
   private func writeImages(_ bytes: [UInt8], name: String = "images-idx3-ubyte") throws -> String {
     try directory.write(bytes, to: name)

@@ -1,50 +1,7 @@
 import Data
 import Foundation
+import TestSupport
 import Testing
-
-/// A fresh temporary folder per test, for writing malformed files.
-struct TemporaryDirectory {
-  let path: String
-
-  init() throws {
-    path =
-      FileManager.default.temporaryDirectory
-      .appendingPathComponent("DataTests-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-  }
-
-  /// Writes `bytes` to `name` in the folder and returns the file's path.
-  @discardableResult
-  func write(_ bytes: [UInt8], to name: String) throws -> String {
-    let file = path + "/" + name
-    try Data(bytes).write(to: URL(fileURLWithPath: file))
-    return file
-  }
-
-  func delete(_ name: String) throws {
-    try FileManager.default.removeItem(atPath: path + "/" + name)
-  }
-
-  func remove() {
-    try? FileManager.default.removeItem(atPath: path)
-  }
-}
-
-/// Builds IDX files byte by byte.
-enum IDXBytes {
-  static func bigEndian(_ value: UInt32) -> [UInt8] {
-    [UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff)]
-  }
-
-  static func images(count: UInt32, rows: UInt32, cols: UInt32, pixels: [UInt8]? = nil) -> [UInt8] {
-    let body = pixels ?? (0..<Int(count * rows * cols)).map { UInt8($0 % 256) }
-    return bigEndian(IDXMagic.images) + bigEndian(count) + bigEndian(rows) + bigEndian(cols) + body
-  }
-
-  static func labels(_ labels: [UInt8]) -> [UInt8] {
-    bigEndian(IDXMagic.labels) + bigEndian(UInt32(labels.count)) + labels
-  }
-}
 
 /// Checks that `body` throws a `DataError` matching `matches` whose one-line description names
 /// `fileName`.

@@ -1,0 +1,45 @@
+# make run / make test on a fresh Debian machine with the Swift toolchain: both first install the
+# C libraries the package links (OpenBLAS, zlib) when they are missing.
+#
+# SWIFT_FLAGS passes extra options to swift build/test, e.g. SWIFT_FLAGS="--scratch-path .build-ci".
+# RUN_FLAGS passes extra options to `digits experiment`, e.g. RUN_FLAGS="--epochs 1".
+
+SWIFT ?= swift
+SWIFT_FLAGS ?=
+RUN_FLAGS ?=
+APT_PACKAGES := libopenblas-dev zlib1g-dev
+# apt-get needs root; sudo only when we are not root already.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test build deps lint format fixtures
+
+## The main job: train ResNet34 and ResNet50 on the bundled MNIST and write results/REPORT.md.
+run: build
+	"$$($(SWIFT) build -c release $(SWIFT_FLAGS) --show-bin-path)/digits" experiment --out results $(RUN_FLAGS)
+
+## All tests (debug build; the PyTorch fixtures are committed, so no Python is needed).
+test: deps
+	$(SWIFT) test $(SWIFT_FLAGS)
+
+build: deps
+	$(SWIFT) build -c release $(SWIFT_FLAGS)
+
+## Installs the apt packages only when one is missing (no apt-get update otherwise).
+deps:
+	@command -v dpkg >/dev/null || { echo "no dpkg: install OpenBLAS and zlib (dev files) yourself"; exit 0; }; \
+	missing=""; \
+	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing"; \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+	fi
+
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests Package.swift
+
+format:
+	$(SWIFT) format -i -r Sources Tests Package.swift
+
+## Regenerates Tests/Fixtures with PyTorch (needs torch, torchvision, safetensors; not part of test).
+fixtures:
+	python3 scripts/make_fixtures.py

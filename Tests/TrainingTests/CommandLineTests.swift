@@ -1,0 +1,62 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// End to end: `digits` as a process. Bad input must end with a non-zero status and exactly one
+/// line on stderr that names the flag or the file, never a crash or a usage dump.
+@Suite struct CommandLineTests {
+  /// Checks the one-line failure and returns that line.
+  @discardableResult
+  private func expectOneLineFailure(
+    _ result: DigitsProcess.Result, mentioning needles: [String],
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) -> String {
+    #expect(!result.signalled, "ended by a signal: \(result.stderr)", sourceLocation: sourceLocation)
+    #expect(result.status != 0, sourceLocation: sourceLocation)
+    #expect(result.stderrLines.count == 1, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
+    for needle in needles {
+      #expect(result.stderr.contains(needle), "stderr: \(result.stderr)", sourceLocation: sourceLocation)
+    }
+    return result.stderr
+  }
+
+  @Test func helpListsEverySubcommand() throws {
+    let result = try DigitsProcess.run(["--help"])
+    #expect(result.status == 0 && !result.signalled)
+    for command in ["train", "evaluate", "predict", "experiment", "bench", "serve"] {
+      #expect(result.stdout.contains("\n  \(command) "), "--help lacks \(command)")
+    }
+  }
+
+  @Test(arguments: [
+    (["--epochs", "0"], ["--epochs", "0"]),
+    (["--batch-size", "0"], ["--batch-size", "0"]),
+    (["--val-ratio", "1.5"], ["--val-ratio", "1.5"]),
+    (["--model", "resnet99"], ["resnet99"]),
+  ])
+  func badTrainFlagIsOneLine(flag: [String], mentions: [String]) throws {
+    let directory = try TemporaryFolder()
+    defer { directory.remove() }
+    let out = directory.path + "/run"
+    expectOneLineFailure(try DigitsProcess.run(["train"] + flag + ["--out", out]), mentioning: mentions)
+    #expect(!FileManager.default.fileExists(atPath: out), "a failed run left \(out) behind")
+  }
+
+  @Test func missingCheckpointIsNamed() throws {
+    let directory = try TemporaryFolder()
+    defer { directory.remove() }
+    let result = try DigitsProcess.run(
+      ["evaluate", "--checkpoint", "missing.safetensors"], in: directory.path)
+    expectOneLineFailure(result, mentioning: ["missing.safetensors"])
+  }
+
+  @Test func corruptCheckpointIsNamed() throws {
+    let directory = try TemporaryFolder()
+    defer { directory.remove() }
+    var random = TestRandom(seed: 7)
+    let path = try directory.write(
+      (0..<4096).map { _ in UInt8.random(in: 0...255, using: &random) }, to: "noise.safetensors")
+    expectOneLineFailure(
+      try DigitsProcess.run(["evaluate", "--checkpoint", path]), mentioning: ["noise.safetensors"])
+  }
+}
