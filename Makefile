@@ -7,7 +7,7 @@
 SWIFT ?= swift
 SWIFT_FLAGS ?=
 RUN_FLAGS ?=
-APT_PACKAGES := libopenblas-dev zlib1g-dev
+APT_PACKAGES := libopenblas-dev zlib1g-dev librsvg2-bin
 # apt-get needs root; sudo only when we are not root already.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
