@@ -90,6 +90,13 @@ public final class ResNet: Layer {
     network.backward(gradOutput, context: context)
   }
 
+  /// The convolutions in construction order (for FLOP counts).
+  public var convolutions: [Conv2d] {
+    var result: [Conv2d] = []
+    visit(network) { if let conv = $0 as? Conv2d { result.append(conv) } }
+    return result
+  }
+
   /// Every leaf layer in construction order (blocks: main path, then downsample).
   private func visit(_ layer: any Layer, _ body: (any Layer) -> Void) {
     switch layer {

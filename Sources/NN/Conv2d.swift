@@ -15,7 +15,8 @@ public final class Conv2d: Layer {
   private let output = Tensor()
   private let gradInput = Tensor()
   private var input: Tensor?
-  private var geometry: ConvGeometry?
+  /// The shapes of the last forward pass.
+  public private(set) var geometry: ConvGeometry?
   /// The dense-matrix form of the weights for small input maps, rebuilt each forward pass.
   private var dense = UnsafeMutablePointer<Float>.allocate(capacity: 0)
   private var denseCapacity = 0

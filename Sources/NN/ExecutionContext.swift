@@ -2,6 +2,8 @@
 /// shared im2col workspace (one buffer, as large as the largest conv needs, reused by all).
 public final class ExecutionContext {
   public var training: Bool
+  /// When set, containers time each leaf layer into it (see `digits bench --profile`).
+  public var profile: OperationProfile?
   private var workspaceCapacity = 0
   private var workspaceStorage = UnsafeMutablePointer<Float>.allocate(capacity: 0)
 

@@ -8,13 +8,17 @@ public final class Sequential: Layer {
 
   public func forward(_ input: Tensor, context: ExecutionContext) -> Tensor {
     var x = input
-    for layer in layers { x = layer.forward(x, context: context) }
+    for layer in layers {
+      x = context.timed(layer.operationKind, "forward") { layer.forward(x, context: context) }
+    }
     return x
   }
 
   public func backward(_ gradOutput: Tensor, context: ExecutionContext) -> Tensor {
     var g = gradOutput
-    for layer in layers.reversed() { g = layer.backward(g, context: context) }
+    for layer in layers.reversed() {
+      g = context.timed(layer.operationKind, "backward") { layer.backward(g, context: context) }
+    }
     return g
   }
 }
