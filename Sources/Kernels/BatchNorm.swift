@@ -50,20 +50,22 @@ public func batchNormApply(
   gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
   rows: Int, channels: Int, relu: Bool
 ) {
-  let scale = Scratch.floats.reserve(2 * channels)
-  let shift = scale + channels
-  for c in 0..<channels {
-    scale[c] = invStd[c] * gamma[c]
-    shift[c] = beta[c] - mean[c] * scale[c]
-  }
-  parallelChunks(rows, grain: max(1, 16384 / channels)) { range in
-    for row in range {
-      let src = input + row * channels
-      let dst = output + row * channels
-      if relu {
-        for c in 0..<channels { dst[c] = max(src[c] * scale[c] + shift[c], 0) }
-      } else {
-        for c in 0..<channels { dst[c] = src[c] * scale[c] + shift[c] }
+  withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * channels) { buffer in
+    let scale = buffer.baseAddress!
+    let shift = scale + channels
+    for c in 0..<channels {
+      scale[c] = invStd[c] * gamma[c]
+      shift[c] = beta[c] - mean[c] * scale[c]
+    }
+    parallelChunks(rows, grain: max(1, 16384 / channels)) { range in
+      for row in range {
+        let src = input + row * channels
+        let dst = output + row * channels
+        if relu {
+          for c in 0..<channels { dst[c] = max(src[c] * scale[c] + shift[c], 0) }
+        } else {
+          for c in 0..<channels { dst[c] = src[c] * scale[c] + shift[c] }
+        }
       }
     }
   }
@@ -80,7 +82,22 @@ public func batchNormBackward(
   mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, gamma: UnsafePointer<Float>,
   rows: Int, channels: Int, relu: Bool, training: Bool
 ) {
-  let coefficients = Scratch.floats.reserve(3 * channels)
+  withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * channels) { buffer in
+    batchNormBackward(
+      gradInput: gradInput, gradGamma: gradGamma, gradBeta: gradBeta, gradOutput: gradOutput, input: input,
+      output: output, mean: mean, invStd: invStd, gamma: gamma, rows: rows, channels: channels, relu: relu,
+      training: training, coefficients: buffer.baseAddress!)
+  }
+}
+
+/// The backward pass with its per-channel coefficients in `coefficients` ([3 · C] floats).
+private func batchNormBackward(
+  gradInput: UnsafeMutablePointer<Float>, gradGamma: UnsafeMutablePointer<Float>,
+  gradBeta: UnsafeMutablePointer<Float>,
+  gradOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, output: UnsafePointer<Float>,
+  mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, gamma: UnsafePointer<Float>,
+  rows: Int, channels: Int, relu: Bool, training: Bool, coefficients: UnsafeMutablePointer<Float>
+) {
   let (scale, slope, offset) = (coefficients, coefficients + channels, coefficients + 2 * channels)
   withColumnReduction(rows: rows, columns: channels, values: 2) { range, partial in
     let sumDy = partial

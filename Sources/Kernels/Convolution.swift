@@ -6,13 +6,7 @@ public func conv2dForward(
   weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
   geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
 ) {
-  let columns: UnsafePointer<Float>
-  if g.isPointwise {
-    columns = input
-  } else {
-    im2col(workspace, input, g)
-    columns = UnsafePointer(workspace)
-  }
+  let columns = columnMatrix(input, g, workspace)
   // output[M, OC] = columns[M, K] · weight[OC, K]ᵀ
   gemm(
     transposeA: false, transposeB: true, m: g.columnRows, n: g.outChannels, k: g.columnWidth,
@@ -33,13 +27,7 @@ public func conv2dBackward(
   geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
 ) {
   let (m, k, oc) = (g.columnRows, g.columnWidth, g.outChannels)
-  let columns: UnsafePointer<Float>
-  if g.isPointwise {
-    columns = input
-  } else {
-    im2col(workspace, input, g)
-    columns = UnsafePointer(workspace)
-  }
+  let columns = columnMatrix(input, g, workspace)
   // gradWeight[OC, K] += gradOutput[M, OC]ᵀ · columns[M, K]
   gemm(
     transposeA: true, transposeB: false, m: oc, n: k, k: m,
@@ -56,4 +44,14 @@ public func conv2dBackward(
   if !g.isPointwise {
     col2im(gradInput, workspace, g)
   }
+}
+
+/// The im2col matrix [M, K] of `input`: the input itself for a pointwise conv, else unfolded
+/// into `workspace`.
+private func columnMatrix(
+  _ input: UnsafePointer<Float>, _ g: ConvGeometry, _ workspace: UnsafeMutablePointer<Float>
+) -> UnsafePointer<Float> {
+  if g.isPointwise { return input }
+  im2col(workspace, input, g)
+  return UnsafePointer(workspace)
 }

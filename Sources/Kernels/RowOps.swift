@@ -47,17 +47,20 @@ public func withColumnReduction(
 ) {
   let width = columns * values
   let workers = min(Threads.count, max(1, rows * columns / 16384))
-  let scratch = Scratch.doubles.reserve(width * workers)
-  scratch.update(repeating: 0, count: width * workers)
-  let per = (rows + workers - 1) / workers
-  parallelFor(workers) { worker in
-    let start = worker * per
-    let end = min(rows, start + per)
-    if start < end { accumulate(start..<end, scratch + worker * width) }
+  // On the stack when it fits (a few KB here): thread-safe and no heap allocation per step.
+  withUnsafeTemporaryAllocation(of: Double.self, capacity: width * workers) { buffer in
+    let scratch = buffer.baseAddress!
+    scratch.initialize(repeating: 0, count: width * workers)
+    let per = (rows + workers - 1) / workers
+    parallelFor(workers) { worker in
+      let start = worker * per
+      let end = min(rows, start + per)
+      if start < end { accumulate(start..<end, scratch + worker * width) }
+    }
+    for worker in 1..<max(workers, 1) {
+      let partial = scratch + worker * width
+      for index in 0..<width { scratch[index] += partial[index] }
+    }
+    body(scratch)
   }
-  for worker in 1..<max(workers, 1) {
-    let partial = scratch + worker * width
-    for index in 0..<width { scratch[index] += partial[index] }
-  }
-  body(scratch)
 }

@@ -87,19 +87,24 @@ public final class ResidualBlock: Layer {
     let branch = main.forward(input, context: context)
     let identity = downsample?.forward(input, context: context) ?? input
     output.resize(like: branch)
-    context.timed(.activation, "forward") { addReluForward(output: output.data, branch.data, identity.data, count: branch.count) }
+    context.timed(.activation, "forward") {
+      addReluForward(output: output.data, branch.data, identity.data, count: branch.count)
+    }
     return output
   }
 
   public func backward(_ gradOutput: Tensor, context: ExecutionContext) -> Tensor {
     gradJoin.resize(like: output)
     context.timed(.activation, "backward") {
-      reluBackward(gradInput: gradJoin.data, gradOutput: gradOutput.data, output: output.data, count: output.count)
+      reluBackward(
+        gradInput: gradJoin.data, gradOutput: gradOutput.data, output: output.data, count: output.count)
     }
     let gradMain = main.backward(gradJoin, context: context)
     let gradShortcut = downsample?.backward(gradJoin, context: context) ?? gradJoin
     // gradMain belongs to conv1 and is rewritten on its next backward: sum into it in place.
-    context.timed(.activation, "backward") { accumulate(gradMain.data, gradShortcut.data, count: gradMain.count) }
+    context.timed(.activation, "backward") {
+      accumulate(gradMain.data, gradShortcut.data, count: gradMain.count)
+    }
     return gradMain
   }
 }

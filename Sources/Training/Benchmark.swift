@@ -39,16 +39,24 @@ public enum Benchmark {
     let operations = OperationProfile()
 
     func step() {
-      var count = labels.withUnsafeMutableBufferPointer { batches.next(into: images.data, labels: $0.baseAddress!) }
+      var count = labels.withUnsafeMutableBufferPointer {
+        batches.next(into: images.data, labels: $0.baseAddress!)
+      }
       if count == 0 {
         batches.startEpoch()
-        count = labels.withUnsafeMutableBufferPointer { batches.next(into: images.data, labels: $0.baseAddress!) }
+        count = labels.withUnsafeMutableBufferPointer {
+          batches.next(into: images.data, labels: $0.baseAddress!)
+        }
       }
       model.parameters.zeroGradients()
       let logits = model.forward(images, context: context)
       _ = labels.withUnsafeBufferPointer { loss.forward(logits, labels: $0.baseAddress!) }
       _ = model.backward(loss.backward(), context: context)
-      if let profile = context.profile { profile.measure("optimizer") { optimizer.step() } } else { optimizer.step() }
+      if let profile = context.profile {
+        profile.measure("optimizer") { optimizer.step() }
+      } else {
+        optimizer.step()
+      }
     }
 
     batches.startEpoch()
@@ -68,7 +76,8 @@ public enum Benchmark {
     let inferenceImages = 1024 * inferenceBatches
     let indices = Array(0..<inferenceImages).map { $0 % data.test.count }
     progress("inference warm-up")
-    _ = try inference.evaluate(model, data: data.test, indices: Array(indices.prefix(1024)), normalization: .mnist)
+    _ = try inference.evaluate(
+      model, data: data.test, indices: Array(indices.prefix(1024)), normalization: .mnist)
     progress("inference, \(inferenceBatches) batches of 1024")
     let inferStart = DispatchTime.now().uptimeNanoseconds
     _ = try inference.evaluate(model, data: data.test, indices: indices, normalization: .mnist)
@@ -83,7 +92,8 @@ public enum Benchmark {
     }
     return BenchmarkResult(
       model: architecture.rawValue, batchSize: batchSize, trainImagesPerS: trainImagesPerS,
-      inferImagesPerS: Double(inferenceImages) / inferSeconds, trainGflops: trainImagesPerS * flopsPerImage / 1e9,
+      inferImagesPerS: Double(inferenceImages) / inferSeconds,
+      trainGflops: trainImagesPerS * flopsPerImage / 1e9,
       peakRssMb: peakRSS, threads: threads, profile: shares)
   }
 

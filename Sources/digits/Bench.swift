@@ -23,7 +23,9 @@ struct Bench: ParsableCommand {
     guard ResNetArchitecture(rawValue: model) != nil else { throw InputProblem("unknown model '\(model)'") }
     if batchSize < 1 { throw InputProblem("--batch-size must be at least 1, got \(batchSize)") }
     if steps < 1 { throw InputProblem("--steps must be at least 1, got \(steps)") }
-    if inferenceBatches < 1 { throw InputProblem("--inference-batches must be at least 1, got \(inferenceBatches)") }
+    if inferenceBatches < 1 {
+      throw InputProblem("--inference-batches must be at least 1, got \(inferenceBatches)")
+    }
   }
 
   func run() throws {
@@ -52,7 +54,9 @@ struct Bench: ParsableCommand {
       print(
         ReportPrinter.table(
           header: ["operation", "share of a training step"],
-          rows: shares.sorted { $0.value > $1.value }.map { [$0.key, String(format: "%.1f%%", $0.value * 100)] }))
+          rows: shares.sorted { $0.value > $1.value }.map {
+            [$0.key, String(format: "%.1f%%", $0.value * 100)]
+          }))
     }
   }
 }

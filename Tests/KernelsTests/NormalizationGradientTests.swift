@@ -8,7 +8,8 @@ import Testing
   let rows = 12
   let channels = 3
 
-  func forward(_ x: [Float], gamma: [Float], beta: [Float], training: Bool, relu: Bool) -> [Float] {
+  /// Mean and 1/sqrt(var + eps): the batch's in training, fixed running values in eval.
+  func statistics(_ x: [Float], training: Bool) -> (mean: [Float], invStd: [Float]) {
     var mean = [Float](repeating: 0.2, count: channels)
     var variance = [Float](repeating: 1.5, count: channels)
     if training {
@@ -16,6 +17,11 @@ import Testing
     }
     var invStd = [Float](repeating: 0, count: channels)
     batchNormInverseStd(&invStd, variance: variance, channels: channels, eps: 1e-5)
+    return (mean, invStd)
+  }
+
+  func forward(_ x: [Float], gamma: [Float], beta: [Float], training: Bool, relu: Bool) -> [Float] {
+    let (mean, invStd) = statistics(x, training: training)
     var out = [Float](repeating: 0, count: x.count)
     batchNormApply(
       output: &out, input: x, mean: mean, invStd: invStd, gamma: gamma, beta: beta, rows: rows,
@@ -32,13 +38,7 @@ import Testing
     let r = random.floats(rows * channels)
     let out = forward(x, gamma: gamma, beta: beta, training: training, relu: relu)
 
-    var mean = [Float](repeating: 0.2, count: channels)
-    var variance = [Float](repeating: 1.5, count: channels)
-    if training {
-      batchNormStatistics(mean: &mean, variance: &variance, input: x, rows: rows, channels: channels)
-    }
-    var invStd = [Float](repeating: 0, count: channels)
-    batchNormInverseStd(&invStd, variance: variance, channels: channels, eps: 1e-5)
+    let (mean, invStd) = statistics(x, training: training)
     var gradX = [Float](repeating: 0, count: x.count)
     var gradGamma = [Float](repeating: 0, count: channels)
     var gradBeta = [Float](repeating: 0, count: channels)

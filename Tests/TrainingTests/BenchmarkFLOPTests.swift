@@ -10,7 +10,8 @@ import Training
   @Test(arguments: [(ResNetArchitecture.resnet34, 417e6), (.resnet50, 467e6)])
   func trainingFLOPsMatchPyTorchsCount(_ architecture: ResNetArchitecture, expected: Double) {
     let model = ResNet(architecture)
-    _ = model.forward(Tensor(batch: 1, height: 28, width: 28, channels: 1), context: ExecutionContext(training: false))
+    _ = model.forward(
+      Tensor(batch: 1, height: 28, width: 28, channels: 1), context: ExecutionContext(training: false))
     let flops = Benchmark.trainingFLOPsPerImage(model)
     #expect(abs(flops - expected) / expected < 0.005, "\(flops)")
   }
