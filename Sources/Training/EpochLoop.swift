@@ -28,7 +28,7 @@ final class EpochLoop {
 
   func run(
     _ batches: inout BatchIterator, epoch: Int, firstIteration: Int, observer: (any TrainingObserver)?,
-    lastGood: String
+    lastGood: String?
   ) throws -> Result {
     let (rows, cols) = (batches.data.rows, batches.data.cols)
     if labels.count < batches.batchSize { labels = [Int32](repeating: 0, count: batches.batchSize) }

@@ -66,6 +66,11 @@ public struct ExperimentReport {
         "| \(r.model) | \(pct(r.accuracy)) | \(pct(r.macroPrecision)) | \(pct(r.macroRecall)) | \(pct(r.macroF1)) | \(paper) |"
       )
     }
+    let missing = Self.published.keys.sorted().filter { name in !runs.contains { $0.report.model == name } }
+    for name in missing {
+      let paper = Self.published[name]!.map { String(format: "%.2f", $0) }.joined(separator: " / ")
+      lines.append("| \(name) | not run yet | | | | \(paper) |")
+    }
     lines += [
       "", "## Convergence", "", "![Convergence: training loss and validation accuracy](convergence.svg)", "",
     ]

@@ -69,7 +69,8 @@ public final class Trainer {
       let started = Date()
       observer?.epochStarted(epoch: epoch, epochs: config.epochs, batches: batches.batchesPerEpoch)
       let train = try loop.run(
-        &batches, epoch: epoch, firstIteration: state.iteration, observer: observer, lastGood: folder.last)
+        &batches, epoch: epoch, firstIteration: state.iteration, observer: observer,
+        lastGood: FileManager.default.fileExists(atPath: folder.last) ? folder.last : nil)
       if Trainer.interruptRequested && train.completed == false { break }
       history.steps += train.losses.enumerated().map { (state.iteration + $0.offset + 1, $0.element) }
       state.iteration += train.losses.count

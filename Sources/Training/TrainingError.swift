@@ -2,7 +2,7 @@
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
   case corruptRunFile(path: String, line: Int)
   case cannotResume(path: String, reason: String)
-  case notANumber(step: Int, epoch: Int, lastGood: String)
+  case notANumber(step: Int, epoch: Int, lastGood: String?)
   case cannotWrite(path: String, reason: String)
   case unknownArchitecture(path: String, reason: String)
   case interrupted(path: String, epoch: Int)
@@ -16,7 +16,9 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
       "\(path): cannot resume: \(reason)"
     case .notANumber(let step, let epoch, let lastGood):
       "training diverged: the loss is not finite at step \(step) (epoch \(epoch)); "
-        + "the last good weights are in \(lastGood). Try a smaller --lr"
+        + (lastGood.map { "the last good weights are in \($0)" }
+          ?? "no epoch had completed, so nothing was saved")
+        + ". Try a smaller --lr"
     case .cannotWrite(let path, let reason):
       "\(path): cannot write: \(reason)"
     case .unknownArchitecture(let path, let reason):
