@@ -19,12 +19,14 @@ public func conv2dForward(
 
 /// Conv2d backward. Accumulates into `gradWeight` ([OC, KH, KW, C]) and `gradBias` ([OC]);
 /// overwrites `gradInput` ([N, H, W, C]) when it is non-nil.
-/// gradOutput: [N, OH, OW, OC]; `workspace` as for the forward pass.
+/// gradOutput: [N, OH, OW, OC]; `workspace` as for the forward pass (and, for stride-1
+/// convs given `flippedWeight` ([C, KH, KW, OC] floats of scratch), as for the input-gradient conv).
 public func conv2dBackward(
   gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
   gradBias: UnsafeMutablePointer<Float>?,
   gradOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-  geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
+  geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>,
+  flippedWeight: UnsafeMutablePointer<Float>? = nil
 ) {
   let (m, k, oc) = (g.columnRows, g.columnWidth, g.outChannels)
   let columns = columnMatrix(input, g, workspace)
@@ -36,6 +38,13 @@ public func conv2dBackward(
     sumRows(into: gradBias, gradOutput, rows: m, columns: oc, accumulate: true)
   }
   guard let gradInput else { return }
+  if let flippedWeight, let transposed = g.inputGradientGeometry {
+    flipKernelForInputGradient(flippedWeight, weight: weight, g)
+    conv2dForward(
+      output: gradInput, input: gradOutput, weight: flippedWeight, bias: nil, geometry: transposed,
+      workspace: workspace)
+    return
+  }
   // gradColumns[M, K] = gradOutput[M, OC] · weight[OC, K]; the workspace is free again.
   let gradColumns = g.isPointwise ? gradInput : workspace
   gemm(

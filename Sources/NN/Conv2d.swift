@@ -20,6 +20,8 @@ public final class Conv2d: Layer {
   /// The dense-matrix form of the weights for small input maps, rebuilt each forward pass.
   private var dense = UnsafeMutablePointer<Float>.allocate(capacity: 0)
   private var denseCapacity = 0
+  /// The flipped kernel [I, KH, KW, O] for the stride-1 input gradient (see TransposedConvolution).
+  private let flipped: UnsafeMutablePointer<Float>
 
   public init(
     _ arena: ParameterArena, name: String, inputChannels: Int, outputChannels: Int,
@@ -35,6 +37,7 @@ public final class Conv2d: Layer {
       qualified(name, "weight"), torchShape: [outputChannels, inputChannels, kernelSize.0, kernelSize.1],
       layout: .convolution)
     self.bias = bias ? arena.register(qualified(name, "bias"), torchShape: [outputChannels]) : nil
+    flipped = .allocate(capacity: weight.count)
   }
 
   /// A square kernel with the same stride and padding along both axes.
@@ -86,11 +89,14 @@ public final class Conv2d: Layer {
     conv2dBackward(
       gradInput: computesInputGradient ? gradInput.data : nil, gradWeight: weight.gradient,
       gradBias: bias?.gradient, gradOutput: gradOutput.data, input: input.data,
-      weight: weight.value, geometry: g, workspace: workspace(g, context))
+      weight: weight.value, geometry: g, workspace: workspace(g, context), flippedWeight: flipped)
     return gradInput
   }
 
-  deinit { dense.deallocate() }
+  deinit {
+    dense.deallocate()
+    flipped.deallocate()
+  }
 
   private func reserveDense(_ count: Int) {
     guard count > denseCapacity else { return }
@@ -100,6 +106,7 @@ public final class Conv2d: Layer {
   }
 
   private func workspace(_ g: ConvGeometry, _ context: ExecutionContext) -> UnsafeMutablePointer<Float> {
-    context.workspace(g.isPointwise ? 0 : g.columnRows * g.columnWidth)
+    let transposed = g.inputGradientGeometry.map { $0.columnRows * $0.columnWidth } ?? 0
+    return context.workspace(g.isPointwise ? 0 : max(g.columnRows * g.columnWidth, transposed))
   }
 }
