@@ -1,5 +1,5 @@
 # make run / make test on a fresh Debian machine with the Swift toolchain: both first install the
-# C libraries the package links (OpenBLAS, zlib) when they are missing.
+# C libraries the package builds with (OpenBLAS, zlib, stb) when they are missing.
 #
 # SWIFT_FLAGS passes extra options to swift build/test, e.g. SWIFT_FLAGS="--scratch-path .build-ci".
 # RUN_FLAGS passes extra options to `digits experiment`, e.g. RUN_FLAGS="--epochs 1".
@@ -7,7 +7,7 @@
 SWIFT ?= swift
 SWIFT_FLAGS ?=
 RUN_FLAGS ?=
-APT_PACKAGES := libopenblas-dev zlib1g-dev librsvg2-bin
+APT_PACKAGES := libopenblas-dev zlib1g-dev libstb-dev librsvg2-bin
 # apt-get needs root; sudo only when we are not root already.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -26,7 +26,7 @@ build: deps
 
 ## Installs the apt packages only when one is missing (no apt-get update otherwise).
 deps:
-	@command -v dpkg >/dev/null || { echo "no dpkg: install OpenBLAS and zlib (dev files) yourself"; exit 0; }; \
+	@command -v dpkg >/dev/null || { echo "no dpkg: install OpenBLAS, zlib and stb (dev files) yourself"; exit 0; }; \
 	missing=""; \
 	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -21,9 +21,12 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
   ],
   targets: [
-    // MARK: C libraries (Debian's libopenblas-dev and zlib1g-dev), through module maps
+    // MARK: C libraries (Debian's libopenblas-dev, zlib1g-dev and libstb-dev)
     .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+    // The stb headers are compiled in rather than linked (see Sources/CStbImage/stb_image.c),
+    // optimised in debug builds too: at -O0 its PNG encoder alone takes seconds of the tests.
+    .target(name: "CStbImage", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
 
     // MARK: Numeric layers
     .target(name: "Kernels", dependencies: ["CBLAS"], swiftSettings: optimisedKernels),
@@ -33,12 +36,16 @@ let package = Package(
     // MARK: Data and training
     .target(name: "Data", dependencies: ["CZlib"], swiftSettings: fastMath),
     .target(name: "Training", dependencies: ["Models", "Data"], swiftSettings: fastMath),
+    // Decoding and MNIST-style preprocessing of user images: its own target so that training and
+    // its tests neither compile nor link an image decoder.
+    .target(name: "Imaging", dependencies: ["CStbImage", "Data"], swiftSettings: optimisedKernels),
 
     // MARK: Command line
     .executableTarget(
       name: "digits",
       dependencies: [
         "Training",
+        "Imaging",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -49,8 +56,10 @@ let package = Package(
     .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"]),
     .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
     .testTarget(name: "DataTests", dependencies: ["Data", "TestSupport"]),
+    // CZlib: the tests write the PNG variants stb_image_write cannot (16-bit, palette) by hand.
+    .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport", "CZlib"]),
     // "digits" so that building the tests also links the executable the CLI tests run.
-    .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport", "digits"]),
+    .testTarget(name: "TrainingTests", dependencies: ["Training", "Imaging", "TestSupport", "digits"]),
   ],
   // Kernels share raw buffers across worker threads by design (disjoint ranges); language
   // mode 5 keeps that explicit without wrapping every pointer in a Sendable box.

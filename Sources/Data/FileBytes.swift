@@ -5,7 +5,7 @@
 #endif
 
 /// Reads a whole file into memory with stdio, so that errors carry the system's reason.
-func readFileBytes(path: String) throws -> [UInt8] {
+public func readFileBytes(path: String) throws -> [UInt8] {
   guard let file = fopen(path, "rb") else {
     throw DataError.cannotRead(path: path, reason: systemErrorMessage())
   }

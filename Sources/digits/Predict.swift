@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import Imaging
+import Kernels
+import Training
+
+struct Predict: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Classify images of handwritten digits (PNG, JPEG, PGM) with a checkpoint.",
+    discussion: """
+      Each IMAGE is a file or a folder (its .png, .jpg, .jpeg and .pgm files, sorted by name; \
+      not its subfolders). PNG may be gray, gray+alpha, RGB, RGBA or palette, 8 or 16 bit; PGM \
+      binary (P5), 8 or 16 bit; transparency is composited over white. Every image is prepared \
+      as MNIST was made: grayscale, inverted when its border is light, paper tone subtracted, \
+      cropped to the ink, scaled to fit 20x20 keeping the aspect ratio, centred by its centre \
+      of mass in 28x28, then normalised as the checkpoint's model was trained. An image without \
+      ink is classified as the blank 28x28 it becomes. Prints, per file, the digit and the \
+      --top most likely digits with their probabilities; --json prints one object per line: \
+      {"file","digit","probabilities"}. A file that cannot be read or decoded gets one line on \
+      stderr naming it; the other files are still classified, and the exit status is then 1.
+      """)
+
+  @Option(help: "A .safetensors checkpoint (from `digits train` or a PyTorch state_dict).")
+  var checkpoint: String
+  @Argument(help: ArgumentHelp("Image files or folders of them.", valueName: "image"))
+  var images: [String]
+  @Flag(help: "Print one JSON object per file and line instead of text.") var json = false
+  @Option(help: "Number of most likely digits shown per file in the text output.") var top = 3
+  @Option(
+    help: ArgumentHelp(
+      "Write the 28x28 image the model saw for each file into this folder.", valueName: "dir"))
+  var savePreprocessed: String?
+  @Option(help: "Images per forward pass.") var batchSize = 256
+  @Option(help: "Worker threads for OpenBLAS and the element-wise kernels (default: all cores).")
+  var threads: Int?
+
+  func validate() throws {
+    if !(1...10).contains(top) { throw InputProblem("--top must be between 1 and 10, got \(top)") }
+    if batchSize < 1 { throw InputProblem("--batch-size must be at least 1, got \(batchSize)") }
+    if let threads, threads < 1 { throw InputProblem("--threads must be at least 1, got \(threads)") }
+  }
+
+  func run() throws {
+    Threads.configure(threads ?? Threads.count)
+    let classifier = try Classifier.load(path: checkpoint)
+    let inputs = ImageInputs(images)
+    inputs.problems.forEach(reportProblem)
+    var failures = inputs.problems.count
+    var files: [String] = []
+    var pixels: [[UInt8]] = []
+    for file in inputs.files {
+      do {
+        pixels.append(try DigitImage(contentsOfFile: file).mnistPixels())
+        files.append(file)
+      } catch {
+        reportProblem("\(error)")
+        failures += 1
+      }
+    }
+    if let savePreprocessed {
+      var folder = try PreprocessedFolder(path: savePreprocessed)
+      for (file, image) in zip(files, pixels) {
+        try folder.save(image, side: DigitImage.mnistSide, for: file)
+      }
+    }
+    let probabilities = Predictor(classifier: classifier, batchSize: batchSize).probabilities(
+      pixels, side: DigitImage.mnistSide)
+    for (file, row) in zip(files, probabilities) {
+      print(
+        json
+          ? Self.jsonLine(file: file, probabilities: row)
+          : Self.textLine(file: file, probabilities: row, top: top))
+    }
+    if failures > 0 { throw ExitCode(1) }
+  }
+
+  private func reportProblem(_ line: String) {
+    FileHandle.standardError.write(Foundation.Data("Error: \(line)\n".utf8))
+  }
+
+  /// `three.png: 3 97.3% | 8 1.5% | 5 0.4%`, most likely first.
+  static func textLine(file: String, probabilities: [Float], top: Int) -> String {
+    let ranked = probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }.prefix(top)
+    return "\(file): "
+      + ranked.map { String(format: "%d %.1f%%", $0, probabilities[$0] * 100) }.joined(separator: " | ")
+  }
+
+  /// `{"file":...,"digit":3,"probabilities":[...]}`, keys in that order.
+  static func jsonLine(file: String, probabilities: [Float]) -> String {
+    let name = String(decoding: try! JSONEncoder().encode(file), as: UTF8.self)
+    let digit = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
+    return "{\"file\":\(name),\"digit\":\(digit),\"probabilities\":["
+      + probabilities.map { "\($0)" }.joined(separator: ",") + "]}"
+  }
+}
