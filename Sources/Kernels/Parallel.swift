@@ -12,14 +12,9 @@ public enum Threads {
   public nonisolated(unsafe) private(set) static var count = max(1, CPU.onlineCores)
 
   /// Sets the worker count for both OpenBLAS and the element-wise kernels.
-  /// Whether `gemm` splits products across the workers itself (OpenBLAS then runs one
-  /// thread per call) instead of letting OpenBLAS thread each call.
-  public nonisolated(unsafe) private(set) static var splitsGEMM = false
-
-  public static func configure(_ threads: Int, splitGEMM: Bool = false) {
+  public static func configure(_ threads: Int) {
     count = max(1, threads)
-    splitsGEMM = splitGEMM && count > 1
-    openblas_set_num_threads(splitsGEMM ? 1 : Int32(count))
+    openblas_set_num_threads(Int32(count))
   }
 }
 

@@ -23,9 +23,9 @@ public struct BenchmarkResult: Codable, Sendable {
 public enum Benchmark {
   public static func run(
     architecture: ResNetArchitecture, batchSize: Int, steps: Int, inferenceBatches: Int, threads: Int,
-    profile: Bool, splitGEMM: Bool = false, progress: (String) -> Void
+    profile: Bool, progress: (String) -> Void
   ) throws -> BenchmarkResult {
-    Threads.configure(threads, splitGEMM: splitGEMM)
+    Threads.configure(threads)
     let data = try MNIST.load(directory: MNIST.bundledDirectory, verifyChecksums: false)
     let model = ResNet(architecture, classes: MNIST.classes)
     var generator = SeededGenerator(seed: 0)

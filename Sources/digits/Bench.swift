@@ -17,8 +17,6 @@ struct Bench: ParsableCommand {
   @Option(help: "Timed inference batches of 1024 images.") var inferenceBatches = 2
   @Flag(help: "Print one JSON object.") var json = false
   @Flag(help: "Add the share of training time per operation kind.") var profile = false
-  @Flag(help: "Split each GEMM across the threads here, OpenBLAS single-threaded (experiment).")
-  var splitGemm = false
   @OptionGroup var data: DataOptions
 
   func validate() throws {
@@ -33,8 +31,7 @@ struct Bench: ParsableCommand {
   func run() throws {
     let result = try Benchmark.run(
       architecture: ResNetArchitecture(rawValue: model)!, batchSize: batchSize, steps: steps,
-      inferenceBatches: inferenceBatches, threads: data.threadCount, profile: profile,
-      splitGEMM: splitGemm
+      inferenceBatches: inferenceBatches, threads: data.threadCount, profile: profile
     ) { message in
       if !json { FileHandle.standardError.write(Foundation.Data(("\r\u{1B}[K" + message).utf8)) }
     }
