@@ -22,8 +22,6 @@ public final class ExecutionContext {
     }
     return workspaceStorage
   }
-
-  public var workspaceBytes: Int { workspaceCapacity * MemoryLayout<Float>.size }
 }
 
 /// A differentiable layer. `forward` keeps what `backward` needs (its input, its output);

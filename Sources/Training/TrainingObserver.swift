@@ -8,5 +8,4 @@ public protocol TrainingObserver: AnyObject {
     batch: Int, batches: Int, runningLoss: Float, runningAccuracy: Float, imagesPerSecond: Double)
   func validationStarted(epoch: Int)
   func epochFinished(_ record: EpochRecord, improved: Bool, stopping: Bool)
-  func note(_ message: String)
 }

@@ -72,8 +72,6 @@ final class ProgressPrinter: TrainingObserver {
     flush()
   }
 
-  func note(_ message: String) { print(message) }
-
   private func flush() { fflush(stdout) }
 }
 

@@ -21,7 +21,6 @@ private final class InterruptAfter: TrainingObserver {
   func epochStarted(epoch: Int, epochs: Int, batches: Int) {}
   func validationStarted(epoch: Int) {}
   func epochFinished(_ record: EpochRecord, improved: Bool, stopping: Bool) {}
-  func note(_ message: String) {}
 }
 
 /// A small real run (ResNet18 on 492 MNIST digits: 192 training, 300 validation; 3 epochs;
