@@ -8,17 +8,19 @@ SWIFT ?= swift
 SWIFT_FLAGS ?=
 RUN_FLAGS ?=
 APT_PACKAGES := libopenblas-dev zlib1g-dev libstb-dev librsvg2-bin
+# The tests also drive the drawing page of `digits serve` in headless Chromium.
+TEST_APT_PACKAGES := $(APT_PACKAGES) chromium
 # apt-get needs root; sudo only when we are not root already.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build deps lint format fixtures
+.PHONY: run test build deps test-deps install-missing lint format fixtures
 
 ## The main job: train ResNet34 and ResNet50 on the bundled MNIST and write results/REPORT.md.
 run: build
 	"$$($(SWIFT) build -c release $(SWIFT_FLAGS) --show-bin-path)/digits" experiment --out results $(RUN_FLAGS)
 
 ## All tests (debug build; the PyTorch fixtures are committed, so no Python is needed).
-test: deps
+test: test-deps
 	$(SWIFT) test $(SWIFT_FLAGS)
 
 build: deps
@@ -26,9 +28,15 @@ build: deps
 
 ## Installs the apt packages only when one is missing (no apt-get update otherwise).
 deps:
-	@command -v dpkg >/dev/null || { echo "no dpkg: install OpenBLAS, zlib and stb (dev files) yourself"; exit 0; }; \
+	@$(MAKE) --no-print-directory install-missing PACKAGES="$(APT_PACKAGES)"
+
+test-deps:
+	@$(MAKE) --no-print-directory install-missing PACKAGES="$(TEST_APT_PACKAGES)"
+
+install-missing:
+	@command -v dpkg >/dev/null || { echo "no dpkg: install $(PACKAGES) (dev files) yourself"; exit 0; }; \
 	missing=""; \
-	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing$$missing"; \
 	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \

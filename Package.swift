@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 /// Release builds of the numeric layers drop bounds checks: the kernels work on raw
@@ -18,7 +18,10 @@ let package = Package(
     .executable(name: "digits", targets: ["digits"])
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    // Only `digits serve` uses it; its optional swift-configuration support is left out.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
   ],
   targets: [
     // MARK: C libraries (Debian's libopenblas-dev, zlib1g-dev and libstb-dev)
@@ -40,12 +43,23 @@ let package = Package(
     // its tests neither compile nor link an image decoder.
     .target(name: "Imaging", dependencies: ["CStbImage", "Data"], swiftSettings: optimisedKernels),
 
+    // MARK: Web server (`digits serve`): its own target so the numeric and training layers
+    // build and test without SwiftNIO.
+    .target(
+      name: "Server",
+      dependencies: [
+        "Training", "Imaging", .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+
     // MARK: Command line
     .executableTarget(
       name: "digits",
       dependencies: [
         "Training",
         "Imaging",
+        "Server",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -60,6 +74,8 @@ let package = Package(
     .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport", "CZlib"]),
     // "digits" so that building the tests also links the executable the CLI tests run.
     .testTarget(name: "TrainingTests", dependencies: ["Training", "Imaging", "TestSupport", "digits"]),
+    // `digits serve` as a process, over real HTTP on loopback and in headless Chromium.
+    .testTarget(name: "ServerTests", dependencies: ["Imaging", "Data", "TestSupport", "digits"]),
   ],
   // Kernels share raw buffers across worker threads by design (disjoint ranges); language
   // mode 5 keeps that explicit without wrapping every pointer in a Sendable box.

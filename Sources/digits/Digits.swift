@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Digits: ParsableCommand {
+struct Digits: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "digits",
     abstract: "Train and use ResNets for handwritten digit recognition (MNIST) on the CPU.",
@@ -19,10 +19,4 @@ struct Digits: ParsableCommand {
 struct InputProblem: Error, CustomStringConvertible {
   let description: String
   init(_ description: String) { self.description = description }
-}
-
-/// Subcommands of the contract that a later issue builds: they say so and fail.
-struct NotBuiltYet: Error, CustomStringConvertible {
-  let command: String
-  var description: String { "`digits \(command)` is not built yet" }
 }

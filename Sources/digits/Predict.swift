@@ -68,7 +68,7 @@ struct Predict: ParsableCommand {
     for (file, row) in zip(files, probabilities) {
       print(
         json
-          ? Self.jsonLine(file: file, probabilities: row)
+          ? Prediction(file: file, probabilities: row).json
           : Self.textLine(file: file, probabilities: row, top: top))
     }
     if failures > 0 { throw ExitCode(1) }
@@ -83,13 +83,5 @@ struct Predict: ParsableCommand {
     let ranked = probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }.prefix(top)
     return "\(file): "
       + ranked.map { String(format: "%d %.1f%%", $0, probabilities[$0] * 100) }.joined(separator: " | ")
-  }
-
-  /// `{"file":...,"digit":3,"probabilities":[...]}`, keys in that order.
-  static func jsonLine(file: String, probabilities: [Float]) -> String {
-    let name = String(decoding: try! JSONEncoder().encode(file), as: UTF8.self)
-    let digit = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
-    return "{\"file\":\(name),\"digit\":\(digit),\"probabilities\":["
-      + probabilities.map { "\($0)" }.joined(separator: ",") + "]}"
   }
 }

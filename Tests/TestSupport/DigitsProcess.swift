@@ -1,17 +1,16 @@
 import Foundation
-import TestSupport
 
 /// Runs the built `digits` executable, as a user would, and captures what it prints.
-struct DigitsProcess {
-  struct Result {
-    let status: Int32
-    let stdout: String
-    let stderr: String
+public struct DigitsProcess {
+  public struct Result {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
     /// True when the process ended by a signal (a trap or crash), not by exit().
-    let signalled: Bool
+    public let signalled: Bool
 
     /// stderr's lines (a final newline does not start another line).
-    var stderrLines: [Substring] {
+    public var stderrLines: [Substring] {
       let text = stderr.hasSuffix("\n") ? stderr.dropLast() : Substring(stderr)
       return text.isEmpty ? [] : text.split(separator: "\n", omittingEmptySubsequences: false)
     }
@@ -19,7 +18,7 @@ struct DigitsProcess {
 
   /// `digits` sits next to the test bundle, in the same `.build*/debug` folder
   /// (DIGITS_EXECUTABLE overrides it).
-  static var executable: String {
+  public static var executable: String {
     if let path = ProcessInfo.processInfo.environment["DIGITS_EXECUTABLE"], !path.isEmpty { return path }
     let testBinary = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
     var directory = testBinary.deletingLastPathComponent()
@@ -30,7 +29,7 @@ struct DigitsProcess {
 
   /// Runs `digits arguments...` in `directory` with stdout and stderr sent to files (no pipe to
   /// fill up and block).
-  static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
+  public static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
     guard FileManager.default.isExecutableFile(atPath: executable) else {
       throw MissingExecutable(path: executable)
     }
@@ -58,8 +57,8 @@ struct DigitsProcess {
       signalled: process.terminationReason == .uncaughtSignal)
   }
 
-  struct MissingExecutable: Error, CustomStringConvertible {
-    let path: String
-    var description: String { "\(path) not found: build the digits product first (swift build)" }
+  public struct MissingExecutable: Error, CustomStringConvertible {
+    public let path: String
+    public var description: String { "\(path) not found: build the digits product first (swift build)" }
   }
 }
