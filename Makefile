@@ -6,6 +6,7 @@
 
 SWIFT ?= swift
 SWIFT_FLAGS ?=
+FUZZ_SECONDS ?= 600
 RUN_FLAGS ?=
 APT_PACKAGES := libopenblas-dev zlib1g-dev libstb-dev librsvg2-bin
 # The tests also drive the drawing page of `digits serve` in headless Chromium.
@@ -13,7 +14,7 @@ TEST_APT_PACKAGES := $(APT_PACKAGES) chromium
 # apt-get needs root; sudo only when we are not root already.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build deps test-deps install-missing lint format fixtures
+.PHONY: run test build deps test-deps install-missing lint format fixtures fuzz
 
 ## The main job: train ResNet34 and ResNet50 on the bundled MNIST and write results/REPORT.md.
 run: build
@@ -51,3 +52,8 @@ format:
 ## Regenerates Tests/Fixtures with PyTorch (needs torch, torchvision, safetensors; not part of test).
 fixtures:
 	python3 scripts/make_fixtures.py
+
+## Fuzzes the IDX, safetensors and image parsers with libFuzzer + AddressSanitizer for
+## FUZZ_SECONDS each (scripts/fuzz.sh; not part of test).
+fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)

@@ -21,6 +21,8 @@ func gzipSizeHint(_ bytes: [UInt8]) -> Int {
   guard bytes.count >= 18 else { return max(fallback, 64) }
   let n = bytes.count
   let isize = Int(bytes[n - 4]) | Int(bytes[n - 3]) << 8 | Int(bytes[n - 2]) << 16 | Int(bytes[n - 1]) << 24
-  let cap = max(fallback, 1 << 20) * 64
+  // Deflate expands at most 1032:1, so a larger ISIZE is a lie: believing it would allocate
+  // and zero-fill up to 4 GiB for a few bytes of input.
+  let cap = n * 1032 + 64
   return isize > 0 ? min(isize, cap) : max(fallback, 64)
 }

@@ -1,3 +1,5 @@
+import Kernels
+
 /// Where a tensor's engine layout differs from PyTorch's state_dict layout.
 public enum TensorLayout: Equatable, Sendable {
   /// The same bytes in both (linear weights, BN vectors).
@@ -61,6 +63,9 @@ public final class ParameterArena {
   public func zeroGradients() {
     gradients.update(repeating: 0, count: count)
   }
+
+  /// False when a gradient is NaN or ±Inf (one pass over the arena).
+  public var gradientsAreFinite: Bool { allFinite(gradients, count: count) }
 
   public func slot(named name: String) -> ArenaSlot? {
     slots.first { $0.name == name }

@@ -47,11 +47,15 @@ final class EpochLoop {
       model.parameters.zeroGradients()
       let logits = model.forward(images, context: context)
       let value = labels.withUnsafeBufferPointer { loss.forward(logits, labels: $0.baseAddress!) }
+      let step = firstIteration + losses.count + 1
       guard value.isFinite else {
-        throw TrainingError.notANumber(
-          step: firstIteration + losses.count + 1, epoch: epoch, lastGood: lastGood)
+        throw TrainingError.notANumber(quantity: "the loss", step: step, epoch: epoch, lastGood: lastGood)
       }
       _ = model.backward(loss.backward(), context: context)
+      // Checked before the step, so a bad gradient never reaches the weights.
+      guard model.parameters.gradientsAreFinite else {
+        throw TrainingError.notANumber(quantity: "a gradient", step: step, epoch: epoch, lastGood: lastGood)
+      }
       optimizer.step()
 
       losses.append(value)

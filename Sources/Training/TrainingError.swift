@@ -2,7 +2,8 @@
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
   case corruptRunFile(path: String, line: Int)
   case cannotResume(path: String, reason: String)
-  case notANumber(step: Int, epoch: Int, lastGood: String?)
+  /// `quantity` is "the loss" or "a gradient".
+  case notANumber(quantity: String, step: Int, epoch: Int, lastGood: String?)
   case cannotWrite(path: String, reason: String)
   case unknownArchitecture(path: String, reason: String)
   case interrupted(path: String, epoch: Int)
@@ -14,8 +15,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
       "\(path): line \(line) is not a valid record; the run folder is damaged"
     case .cannotResume(let path, let reason):
       "\(path): cannot resume: \(reason)"
-    case .notANumber(let step, let epoch, let lastGood):
-      "training diverged: the loss is not finite at step \(step) (epoch \(epoch)); "
+    case .notANumber(let quantity, let step, let epoch, let lastGood):
+      "training diverged: \(quantity) is not finite at step \(step) (epoch \(epoch)); "
         + (lastGood.map { "the last good weights are in \($0)" }
           ?? "no epoch had completed, so nothing was saved")
         + ". Try a smaller --lr"
