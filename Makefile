@@ -44,10 +44,10 @@ install-missing:
 	fi
 
 lint:
-	$(SWIFT) format lint --strict -r Sources Tests Package.swift
+	$(SWIFT) format lint --strict -r Sources Tests fuzz Package.swift
 
 format:
-	$(SWIFT) format -i -r Sources Tests Package.swift
+	$(SWIFT) format -i -r Sources Tests fuzz Package.swift
 
 ## Regenerates Tests/Fixtures with PyTorch (needs torch, torchvision, safetensors; not part of test).
 fixtures:

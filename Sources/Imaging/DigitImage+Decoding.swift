@@ -30,6 +30,9 @@ extension DigitImage {
     guard bytes.count <= Int(Int32.max) else {
       throw ImageError.undecodable(name: name, reason: "file larger than 2 GB")
     }
+    if PNGChunks.hasSignature(bytes), let problem = PNGChunks.problem(in: bytes) {
+      throw ImageError.undecodable(name: name, reason: problem)
+    }
     var width: Int32 = 0
     var height: Int32 = 0
     var channels: Int32 = 0
