@@ -9,7 +9,7 @@ actor PredictionService {
 
   init(classifier: Classifier) {
     predictor = Predictor(classifier: classifier, batchSize: 1)
-    modelName = classifier.model.name
+    modelName = classifier.name
   }
 
   /// Throws `ImageError` for bytes that are not a decodable PNG, JPEG or PGM image.

@@ -7,10 +7,14 @@ import NN
 public struct Classifier {
   public let model: ResNet
   public let normalization: Normalization
+  /// The architecture's name ("resnet34"), or for a depth torchvision has no constructor for,
+  /// the one the checkpoint's metadata gives ("resnet10").
+  public let name: String
 
-  public init(model: ResNet, normalization: Normalization) {
+  public init(model: ResNet, normalization: Normalization, name: String? = nil) {
     self.model = model
     self.normalization = normalization
+    self.name = name ?? model.name
   }
 
   /// Reads a checkpoint written by `digits train` or by PyTorch (`save_file(model.state_dict())`;
@@ -24,7 +28,10 @@ public struct Classifier {
     {
       normalization = Normalization(mean: mean, std: std)
     }
-    return Classifier(model: model, normalization: normalization)
+    // The tensors decide a standard architecture's name; a label in the metadata only names
+    // depths torchvision has no constructor for.
+    let label = model.architecture == nil ? file.metadata["model"] : nil
+    return Classifier(model: model, normalization: normalization, name: label)
   }
 
   public func save(to path: String) throws {
@@ -33,7 +40,7 @@ public struct Classifier {
 
   public var metadata: [String: String] {
     [
-      "format": "pt", "model": model.name, "classes": "\(model.classes)",
+      "format": "pt", "model": name, "classes": "\(model.classes)",
       "in_channels": "\(model.inputChannels)", "normalization_mean": "\(normalization.mean)",
       "normalization_std": "\(normalization.std)", "producer": "digits",
     ]

@@ -29,12 +29,12 @@ struct Evaluate: ParsableCommand {
       classifier.model, data: mnist.test, normalization: classifier.normalization)
     let metrics = ClassificationMetrics(
       labels: result.labels, predictions: result.predictions, classes: classifier.model.classes)
-    let report = EvaluationReport(model: classifier.model.name, metrics: metrics)
+    let report = EvaluationReport(model: classifier.name, metrics: metrics)
     if json {
       print(encodeJSON(report), terminator: "")
       return
     }
-    print("\(classifier.model.name) on \(report.count) test images (\(checkpoint))\n")
+    print("\(classifier.name) on \(report.count) test images (\(checkpoint))\n")
     print(ReportPrinter.summary(report) + "\n")
     print(ReportPrinter.perClass(report) + "\n")
     print("Confusion matrix (rows: true class, columns: predicted)")

@@ -35,7 +35,7 @@ struct Serve: AsyncParsableCommand {
     let classifier = try Classifier.load(path: checkpoint)
     let server = DigitsServer(classifier: classifier, host: host, port: port)
     let host = self.host
-    let model = classifier.model.name
+    let model = classifier.name
     do {
       try await server.run { port in
         print("Serving \(model) at http://\(host):\(port)/ (Ctrl-C stops)")

@@ -12,7 +12,7 @@ import Testing
     #expect(health.status == 200)
     #expect(health.contentType == "application/json")
     #expect(health.json?["status"] as? String == "ok")
-    #expect((health.json?["model"] as? String)?.hasPrefix("resnet") == true)
+    #expect(health.json?["model"] as? String == "resnet10", "the name in the checkpoint's metadata")
 
     let page = try await HTTP.get(server.baseURL)
     let html = String(decoding: page.body, as: UTF8.self)
