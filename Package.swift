@@ -1,11 +1,20 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// AVX2 and FMA (x86-64 server CPUs since 2013; the machines this runs on have both), so that
+/// LLVM vectorises the element-wise loops 8 floats wide instead of SSE2's 4 or none. LLVM does
+/// not contract a·b + c into FMAs unasked, so results are the same as without the flag.
+#if arch(x86_64)
+  let vectorUnits: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+  let vectorUnits: [SwiftSetting] = []
+#endif
+
 /// Release builds of the numeric layers drop bounds checks: the kernels work on raw
 /// pointers whose extents are checked once per call, and the parity tests run on debug builds.
 let fastMath: [SwiftSetting] = [
   .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release))
-]
+] + vectorUnits
 
 /// The kernels are optimised in debug builds too (bounds checks kept), so the test suite can
 /// train small networks in seconds rather than minutes.

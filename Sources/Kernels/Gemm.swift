@@ -3,7 +3,6 @@ import CBLAS
 /// Row-major single-precision GEMM through OpenBLAS:
 /// `c[m, n] = alpha * op(a)[m, k] * op(b)[k, n] + beta * c[m, n]`,
 /// where `op(a)` is `a` ([m, k], lda >= k) or `aᵀ` (a stored as [k, m], lda >= m), likewise for b.
-@inlinable
 public func gemm(
   transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
   alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
@@ -18,7 +17,7 @@ public func gemm(
     }
     return
   }
-  cblas_sgemm(
+  OpenBLAS.sgemm(
     CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }

@@ -1,4 +1,3 @@
-import CBLAS
 import Dispatch
 
 #if canImport(Glibc)
@@ -14,7 +13,7 @@ public enum Threads {
   /// Sets the worker count for both OpenBLAS and the element-wise kernels.
   public static func configure(_ threads: Int) {
     count = max(1, threads)
-    openblas_set_num_threads(Int32(count))
+    OpenBLAS.setThreadCount(Int32(count))
   }
 }
 

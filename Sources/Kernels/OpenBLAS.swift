@@ -1,0 +1,30 @@
+import CBLAS
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// OpenBLAS, opened on first use instead of linked, so that its environment is set before its
+/// constructor reads it. By default each OpenBLAS worker busy-waits (sched_yield in a loop) for
+/// 2^28 cycles, about 0.1 s, after every GEMM: between two GEMMs of a training step it takes a
+/// core from the element-wise kernels. Sleeping at once instead (2^4 cycles) took ResNet50
+/// training from 87 to 119 images/s on the 2-core machine. A value set by the user wins.
+enum OpenBLAS {
+  static let threadTimeout = "4"
+
+  static let sgemm: digits_cblas_sgemm = symbol("cblas_sgemm")
+  static let setThreadCount: digits_openblas_set_num_threads = symbol("openblas_set_num_threads")
+
+  private static let library: UnsafeMutableRawPointer = {
+    setenv("OPENBLAS_THREAD_TIMEOUT", threadTimeout, 0)
+    for name in ["libopenblas.so.0", "libopenblas.so"] {
+      if let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) { return handle }
+    }
+    fatalError("cannot load OpenBLAS (libopenblas.so.0): install Debian's libopenblas0 or libopenblas-dev")
+  }()
+
+  private static func symbol<Function>(_ name: String) -> Function {
+    guard let address = dlsym(library, name) else { fatalError("OpenBLAS has no symbol \(name)") }
+    return unsafeBitCast(address, to: Function.self)
+  }
+}
