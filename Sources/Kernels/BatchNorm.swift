@@ -8,13 +8,11 @@ public func batchNormStatistics(
   withColumnSums(input, rows: rows, columns: channels) { sums in
     for c in 0..<channels { mean[c] = Float(sums[c] / count) }
   }
-  withColumnReduction(rows: rows, columns: channels, values: 1) { range, partial in
-    for row in range {
-      let line = input + row * channels
-      for c in 0..<channels {
-        let centred = Double(line[c] - mean[c])
-        partial[c] += centred * centred
-      }
+  withBlockedColumnReduction(rows: rows, columns: channels, values: 1) { row, block in
+    let line = input + row * channels
+    forEachGroupOf8(0..<channels) { c, lanes in
+      let centred = (line + c).load8(lanes: lanes) - (mean + c).load8(lanes: lanes)
+      (block + c).store8((block + c).load8(lanes: lanes) + centred * centred, lanes: lanes)
     }
   } body: { squares in
     for c in 0..<channels { variance[c] = Float(squares[c] / count) }
@@ -99,18 +97,14 @@ private func batchNormBackward(
   rows: Int, channels: Int, relu: Bool, training: Bool, coefficients: UnsafeMutablePointer<Float>
 ) {
   let (scale, slope, offset) = (coefficients, coefficients + channels, coefficients + 2 * channels)
-  withColumnReduction(rows: rows, columns: channels, values: 2) { range, partial in
-    let sumDy = partial
-    let sumDyXhat = partial + channels
-    for row in range {
-      let dy = gradOutput + row * channels
-      let x = input + row * channels
-      let y = output + row * channels
-      for c in 0..<channels {
-        let g = relu && y[c] <= 0 ? 0 : dy[c]
-        sumDy[c] += Double(g)
-        sumDyXhat[c] += Double(g * (x[c] - mean[c]) * invStd[c])
-      }
+  withBlockedColumnReduction(rows: rows, columns: channels, values: 2) { row, block in
+    let (dy, x, y) = (gradOutput + row * channels, input + row * channels, output + row * channels)
+    forEachGroupOf8(0..<channels) { c, lanes in
+      let g = gated(dy + c, y + c, relu: relu, lanes: lanes)
+      let xHat = ((x + c).load8(lanes: lanes) - (mean + c).load8(lanes: lanes)) * (invStd + c).load8(lanes: lanes)
+      let (sumDy, sumDyXhat) = (block + c, block + channels + c)
+      sumDy.store8(sumDy.load8(lanes: lanes) + g, lanes: lanes)
+      sumDyXhat.store8(sumDyXhat.load8(lanes: lanes) + g * xHat, lanes: lanes)
     }
   } body: { sums in
     let n = Float(rows)
@@ -126,15 +120,22 @@ private func batchNormBackward(
   }
   parallelChunks(rows, grain: max(1, 16384 / channels)) { range in
     for row in range {
-      let dy = gradOutput + row * channels
-      let x = input + row * channels
-      let y = output + row * channels
+      let (dy, x, y) = (gradOutput + row * channels, input + row * channels, output + row * channels)
       let dx = gradInput + row * channels
-      for c in 0..<channels {
-        let g = relu && y[c] <= 0 ? 0 : dy[c]
-        let xHat = (x[c] - mean[c]) * invStd[c]
-        dx[c] = scale[c] * g + slope[c] * xHat + offset[c]
+      forEachGroupOf8(0..<channels) { c, lanes in
+        let g = gated(dy + c, y + c, relu: relu, lanes: lanes)
+        let xHat = ((x + c).load8(lanes: lanes) - (mean + c).load8(lanes: lanes)) * (invStd + c).load8(lanes: lanes)
+        let sum = (scale + c).load8(lanes: lanes) * g + (slope + c).load8(lanes: lanes) * xHat
+        (dx + c).store8(sum + (offset + c).load8(lanes: lanes), lanes: lanes)
       }
     }
   }
+}
+
+/// dy, or with a fused ReLU dy where the output is positive and 0 elsewhere.
+@inline(__always)
+private func gated(_ dy: UnsafePointer<Float>, _ y: UnsafePointer<Float>, relu: Bool, lanes: Int) -> Float8 {
+  let gradient = dy.load8(lanes: lanes)
+  guard relu else { return gradient }
+  return Float8().replacing(with: gradient, where: y.load8(lanes: lanes) .> 0)
 }

@@ -11,7 +11,11 @@ public func reluBackward(
   output: UnsafePointer<Float>, count: Int
 ) {
   parallelChunks(count, grain: 1 << 15) { range in
-    for i in range { gradInput[i] = output[i] > 0 ? gradOutput[i] : 0 }
+    forEachGroupOf8(range) { i, lanes in
+      let gradient = (gradOutput + i).load8(lanes: lanes)
+      let kept = (output + i).load8(lanes: lanes) .> 0
+      (gradInput + i).store8(Float8().replacing(with: gradient, where: kept), lanes: lanes)
+    }
   }
 }
 
