@@ -1,7 +1,36 @@
-/// Conv2d forward as one GEMM over the im2col matrix.
+extension ConvGeometry {
+  /// Floats of scratch `conv2dForward` and `conv2dBackward` need (the latter's input-gradient
+  /// conv included).
+  public var convolutionWorkspaceCount: Int {
+    let transposed = inputGradientGeometry?.forwardWorkspaceCount ?? 0
+    return max(isPointwise ? 0 : columnRows * columnWidth, forwardWorkspaceCount, transposed)
+  }
+
+  var forwardWorkspaceCount: Int {
+    if prefersWinograd { return winogradWorkspaceCount }
+    return isPointwise ? 0 : columnRows * columnWidth
+  }
+}
+
+/// Conv2d forward: by Winograd's F(4x4, 3x3) where `prefersWinograd`, else as one GEMM over
+/// the im2col matrix.
 /// input: [N, H, W, C], weight: [OC, KH, KW, C], bias: [OC] or nil → output: [N, OH, OW, OC].
-/// `workspace` holds at least `g.columnRows * g.columnWidth` floats unless the conv is pointwise.
+/// `workspace` holds at least `g.convolutionWorkspaceCount` floats.
 public func conv2dForward(
+  output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
+  weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+  geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
+) {
+  if g.prefersWinograd {
+    winogradConvForward(output: output, input: input, weight: weight, bias: bias, geometry: g, workspace: workspace)
+  } else {
+    im2colConvForward(output: output, input: input, weight: weight, bias: bias, geometry: g, workspace: workspace)
+  }
+}
+
+/// Conv2d forward as one GEMM over the im2col matrix (`g.columnRows * g.columnWidth` floats of
+/// workspace unless pointwise).
+public func im2colConvForward(
   output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
   weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
   geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
@@ -20,7 +49,8 @@ public func conv2dForward(
 /// Conv2d backward. Accumulates into `gradWeight` ([OC, KH, KW, C]) and `gradBias` ([OC]);
 /// overwrites `gradInput` ([N, H, W, C]) when it is non-nil.
 /// gradOutput: [N, OH, OW, OC]; `workspace` as for the forward pass (and, for stride-1
-/// convs given `flippedWeight` ([C, KH, KW, OC] floats of scratch), as for the input-gradient conv).
+/// convs given `flippedWeight` ([C, KH, KW, OC] floats of scratch), as for the input-gradient conv):
+/// `g.convolutionWorkspaceCount` floats.
 public func conv2dBackward(
   gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
   gradBias: UnsafeMutablePointer<Float>?,

@@ -106,7 +106,6 @@ public final class Conv2d: Layer {
   }
 
   private func workspace(_ g: ConvGeometry, _ context: ExecutionContext) -> UnsafeMutablePointer<Float> {
-    let transposed = g.inputGradientGeometry.map { $0.columnRows * $0.columnWidth } ?? 0
-    return context.workspace(g.isPointwise ? 0 : max(g.columnRows * g.columnWidth, transposed))
+    context.workspace(g.convolutionWorkspaceCount)
   }
 }

@@ -22,7 +22,7 @@ import Testing
 
   func forward(_ x: [Float], _ w: [Float], _ b: [Float], _ g: ConvGeometry) -> [Float] {
     var out = [Float](repeating: 0, count: g.outputCount)
-    var workspace = [Float](repeating: 0, count: g.columnRows * g.columnWidth)
+    var workspace = [Float](repeating: 0, count: g.convolutionWorkspaceCount)
     conv2dForward(output: &out, input: x, weight: w, bias: b, geometry: g, workspace: &workspace)
     return out
   }
@@ -38,7 +38,7 @@ import Testing
     var gradX = [Float](repeating: 0, count: g.inputCount)
     var gradW = [Float](repeating: 0, count: g.weightCount)
     var gradB = [Float](repeating: 0, count: g.outChannels)
-    var workspace = [Float](repeating: 0, count: g.columnRows * g.columnWidth)
+    var workspace = [Float](repeating: 0, count: g.convolutionWorkspaceCount)
     conv2dBackward(
       gradInput: &gradX, gradWeight: &gradW, gradBias: &gradB, gradOutput: r, input: x, weight: w,
       geometry: g, workspace: &workspace)
@@ -84,7 +84,7 @@ import Testing
     let b = random.floats(g.outChannels)
     let dy = random.floats(g.outputCount)
     var workspace = [Float](
-      repeating: 0, count: max(g.columnRows * g.columnWidth, g.denseRows * g.denseColumns))
+      repeating: 0, count: max(g.convolutionWorkspaceCount, g.denseRows * g.denseColumns))
 
     var reference = [Float](repeating: 0, count: g.outputCount)
     conv2dForward(output: &reference, input: x, weight: w, bias: b, geometry: g, workspace: &workspace)
@@ -142,7 +142,7 @@ import Testing
     let w = random.floats(g.weightCount)
     let dy = random.floats(g.outputCount)
     var workspace = [Float](
-      repeating: 0, count: max(g.columnRows * g.columnWidth, transposed.columnRows * transposed.columnWidth))
+      repeating: 0, count: g.convolutionWorkspaceCount)
     var flipped = [Float](repeating: 0, count: g.weightCount)
     var (gx1, gw1) = ([Float](repeating: 0, count: x.count), [Float](repeating: 0, count: w.count))
     conv2dBackward(
@@ -164,5 +164,48 @@ import Testing
       batch: 1, inHeight: 4, inWidth: 4, inChannels: 1, outChannels: 1, kernel: (1, 1), stride: (1, 1),
       padding: (0, 0))
     #expect(strided.inputGradientGeometry == nil && pointwise.inputGradientGeometry == nil)
+  }
+}
+
+/// Winograd F(4x4, 3x3) must give what im2col + GEMM gives, on maps that are a whole number of
+/// 4x4 tiles and maps that are not, with channel counts that fill 8 lanes and counts that do not.
+@Suite struct WinogradTests {
+  static let geometries = [
+    (4, 4, 8, 16), (7, 7, 64, 64), (5, 6, 3, 5), (3, 3, 12, 9), (9, 8, 17, 8), (28, 28, 1, 4),
+  ].map { height, width, inChannels, outChannels in
+    ConvGeometry(
+      batch: 3, inHeight: height, inWidth: width, inChannels: inChannels, outChannels: outChannels,
+      kernel: (3, 3), stride: (1, 1), padding: (1, 1))
+  }
+
+  @Test(arguments: geometries)
+  func matchesIm2col(_ g: ConvGeometry) {
+    #expect(g.prefersWinograd)
+    var random = TestRandom(seed: 11)
+    let x = random.floats(g.inputCount)
+    let w = random.floats(g.weightCount)
+    let b = random.floats(g.outChannels)
+    var reference = [Float](repeating: 0, count: g.outputCount)
+    var winograd = [Float](repeating: .nan, count: g.outputCount)
+    var workspace = [Float](repeating: 0, count: g.convolutionWorkspaceCount)
+    im2colConvForward(output: &reference, input: x, weight: w, bias: b, geometry: g, workspace: &workspace)
+    winogradConvForward(output: &winograd, input: x, weight: w, bias: b, geometry: g, workspace: &workspace)
+    // Sums of 9·C products of values in [-1, 1]; Winograd's transforms add rounding of a few ulps of the largest terms.
+    let scale = Float(9 * g.inChannels).squareRoot()
+    #expect(maxAbsDifference(winograd, reference) < 2e-5 * scale)
+  }
+
+  @Test func appliesOnlyToThreeByThreeStrideOnePadOne() {
+    let base = ConvGeometry(
+      batch: 1, inHeight: 7, inWidth: 7, inChannels: 8, outChannels: 8, kernel: (3, 3), stride: (1, 1),
+      padding: (1, 1))
+    var strided = base
+    strided.strideHeight = 2
+    var small = base
+    (small.inHeight, small.inWidth) = (2, 2)
+    var wide = base
+    (wide.kernelHeight, wide.kernelWidth) = (5, 5)
+    #expect(base.prefersWinograd)
+    #expect(!strided.prefersWinograd && !small.prefersWinograd && !wide.prefersWinograd)
   }
 }

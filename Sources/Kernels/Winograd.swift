@@ -1,0 +1,172 @@
+/// 3x3, stride-1, padding-1 convolution by Winograd's minimal filtering F(4x4, 3x3) (Lavin &
+/// Gray 2015): each 4x4 block of output comes from a 6x6 patch of input with 36 multiplies per
+/// (input, output) channel pair instead of 144. On ResNet's 7x7 and 4x4 maps (2x2 and 1 tiles)
+/// that is 2.5x and 2.8x fewer multiply-adds than im2col + GEMM, taps in the padding included.
+/// The 36 products are 36 GEMMs over all tiles at once, so OpenBLAS still does the arithmetic.
+///
+/// Transforms (points 0, ±1, ±2, ∞): U = G g Gᵀ (weights), V = Bᵀ d B (input), Y = Aᵀ M A.
+extension ConvGeometry {
+  /// True for the convs this path handles and is cheaper for: 3x3, stride 1, padding 1, on maps
+  /// at least as large as the kernel (smaller ones use the dense-matrix form).
+  public var prefersWinograd: Bool {
+    kernelHeight == 3 && kernelWidth == 3 && strideHeight == 1 && strideWidth == 1 && padHeight == 1
+      && padWidth == 1 && !prefersDenseMatrix
+  }
+
+  var winogradTilesHigh: Int { (outHeight + 3) / 4 }
+  var winogradTilesWide: Int { (outWidth + 3) / 4 }
+  /// Tiles over the whole batch: the rows of each of the 36 GEMMs.
+  var winogradTiles: Int { batch * winogradTilesHigh * winogradTilesWide }
+
+  /// Floats of scratch: U [36, OC, C], V [36, tiles, C] and M [36, tiles, OC].
+  public var winogradWorkspaceCount: Int {
+    36 * (outChannels * inChannels + winogradTiles * (inChannels + outChannels))
+  }
+}
+
+/// input [N, H, W, C], weight [OC, 3, 3, C], bias [OC] or nil → output [N, H, W, OC].
+public func winogradConvForward(
+  output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
+  weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+  geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
+) {
+  let (c, oc, tiles) = (g.inChannels, g.outChannels, g.winogradTiles)
+  let transformedWeight = workspace
+  let transformedInput = transformedWeight + 36 * oc * c
+  let products = transformedInput + 36 * tiles * c
+  winogradWeightTransform(transformedWeight, weight, outChannels: oc, inChannels: c)
+  winogradInputTransform(transformedInput, input, g)
+  // products[e][tiles, OC] = V[e][tiles, C] · U[e][OC, C]ᵀ for each of the 36 points e.
+  for point in 0..<36 {
+    gemm(
+      transposeA: false, transposeB: true, m: tiles, n: oc, k: c,
+      a: transformedInput + point * tiles * c, lda: c, b: transformedWeight + point * oc * c, ldb: c,
+      beta: 0, c: products + point * tiles * oc, ldc: oc)
+  }
+  winogradOutputTransform(output, products, bias: bias, g)
+}
+
+/// U[e = 6·i + j][oc, c] = (G g Gᵀ)[i, j] for g = weight[oc, :, :, c].
+func winogradWeightTransform(
+  _ transformed: UnsafeMutablePointer<Float>, _ weight: UnsafePointer<Float>, outChannels: Int,
+  inChannels: Int
+) {
+  parallelFor(outChannels) { filter in
+    withUnsafeTemporaryAllocation(of: Float8.self, capacity: 9 + 18 + 36) { scratch in
+      let (taps, half, full) = (scratch.baseAddress!, scratch.baseAddress! + 9, scratch.baseAddress! + 27)
+      forEachGroupOf8(0..<inChannels) { channel, lanes in
+        for tap in 0..<9 {
+          taps[tap] = (weight + (filter * 9 + tap) * inChannels + channel).load8(lanes: lanes)
+        }
+        for column in 0..<3 { kernelTransform(taps + column, 3, half + column, 3) }  // G g: [6, 3]
+        for row in 0..<6 { kernelTransform(half + 3 * row, 1, full + 6 * row, 1) }  // (G g) Gᵀ: [6, 6]
+        for point in 0..<36 {
+          (transformed + (point * outChannels + filter) * inChannels + channel).store8(full[point], lanes: lanes)
+        }
+      }
+    }
+  }
+}
+
+/// V[e = 6·i + j][tile, c] = (Bᵀ d B)[i, j] for the 6x6 patch d whose top-left is
+/// (4·ty - 1, 4·tx - 1), zeros outside the image.
+func winogradInputTransform(
+  _ transformed: UnsafeMutablePointer<Float>, _ input: UnsafePointer<Float>, _ g: ConvGeometry
+) {
+  let (c, tiles, tilesHigh, tilesWide) = (g.inChannels, g.winogradTiles, g.winogradTilesHigh, g.winogradTilesWide)
+  parallelFor(tiles) { tile in
+    let n = tile / (tilesHigh * tilesWide)
+    let (ty, tx) = ((tile / tilesWide) % tilesHigh, tile % tilesWide)
+    let image = input + n * g.inHeight * g.inWidth * c
+    withUnsafeTemporaryAllocation(of: Float8.self, capacity: 72) { scratch in
+      let (patch, half) = (scratch.baseAddress!, scratch.baseAddress! + 36)
+      forEachGroupOf8(0..<c) { channel, lanes in
+        for row in 0..<6 {
+          let y = 4 * ty - 1 + row
+          for column in 0..<6 {
+            let x = 4 * tx - 1 + column
+            let inside = y >= 0 && y < g.inHeight && x >= 0 && x < g.inWidth
+            patch[6 * row + column] = inside ? (image + (y * g.inWidth + x) * c + channel).load8(lanes: lanes) : Float8()
+          }
+        }
+        for column in 0..<6 { inputTransform(patch + column, 6, half + column, 6) }  // Bᵀ d
+        for row in 0..<6 { inputTransform(half + 6 * row, 1, patch + 6 * row, 1) }  // (Bᵀ d) B
+        for point in 0..<36 {
+          (transformed + (point * tiles + tile) * c + channel).store8(patch[point], lanes: lanes)
+        }
+      }
+    }
+  }
+}
+
+/// output[n, 4·ty + i, 4·tx + j, oc] = (Aᵀ M A)[i, j] (+ bias), for the pixels inside the map.
+func winogradOutputTransform(
+  _ output: UnsafeMutablePointer<Float>, _ products: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+  _ g: ConvGeometry
+) {
+  let (oc, tiles, tilesHigh, tilesWide) = (g.outChannels, g.winogradTiles, g.winogradTilesHigh, g.winogradTilesWide)
+  parallelFor(tiles) { tile in
+    let n = tile / (tilesHigh * tilesWide)
+    let (ty, tx) = ((tile / tilesWide) % tilesHigh, tile % tilesWide)
+    let image = output + n * g.outHeight * g.outWidth * oc
+    withUnsafeTemporaryAllocation(of: Float8.self, capacity: 36 + 24 + 16) { scratch in
+      let (full, half, block) = (scratch.baseAddress!, scratch.baseAddress! + 36, scratch.baseAddress! + 60)
+      forEachGroupOf8(0..<oc) { channel, lanes in
+        for point in 0..<36 { full[point] = (products + (point * tiles + tile) * oc + channel).load8(lanes: lanes) }
+        for column in 0..<6 { outputTransform(full + column, 6, half + column, 6) }  // Aᵀ M: [4, 6]
+        for row in 0..<4 { outputTransform(half + 6 * row, 1, block + 4 * row, 1) }  // (Aᵀ M) A: [4, 4]
+        let shift = bias.map { ($0 + channel).load8(lanes: lanes) } ?? Float8()
+        for row in 0..<4 where 4 * ty + row < g.outHeight {
+          for column in 0..<4 where 4 * tx + column < g.outWidth {
+            let pixel = image + ((4 * ty + row) * g.outWidth + 4 * tx + column) * oc + channel
+            pixel.store8(block[4 * row + column] + shift, lanes: lanes)
+          }
+        }
+      }
+    }
+  }
+}
+
+/// u = G·g for a 3-vector g (stride `from`) into a 6-vector u (stride `to`).
+@inline(__always)
+private func kernelTransform(
+  _ g: UnsafePointer<Float8>, _ from: Int, _ u: UnsafeMutablePointer<Float8>, _ to: Int
+) {
+  let (g0, g1, g2) = (g[0], g[from], g[2 * from])
+  let (quarter, sixth, twelfth, twentyFourth): (Float, Float, Float, Float) = (0.25, 1 / 6, 1 / 12, 1 / 24)
+  let outer: Float8 = g0 * twentyFourth + g2 * sixth
+  let middle: Float8 = g1 * twelfth
+  u[0] = g0 * quarter
+  u[to] = (g0 + g1 + g2) * -sixth
+  u[2 * to] = (g0 - g1 + g2) * -sixth
+  u[3 * to] = outer + middle
+  u[4 * to] = outer - middle
+  u[5 * to] = g2
+}
+
+/// v = Bᵀ·d for a 6-vector d.
+@inline(__always)
+private func inputTransform(
+  _ d: UnsafePointer<Float8>, _ from: Int, _ v: UnsafeMutablePointer<Float8>, _ to: Int
+) {
+  let (d0, d1, d2, d3, d4, d5) = (d[0], d[from], d[2 * from], d[3 * from], d[4 * from], d[5 * from])
+  v[0] = 4 * d0 - 5 * d2 + d4
+  v[to] = d3 + d4 - 4 * (d1 + d2)
+  v[2 * to] = d4 - d3 + 4 * (d1 - d2)
+  v[3 * to] = d4 - d2 + 2 * (d3 - d1)
+  v[4 * to] = d4 - d2 + 2 * (d1 - d3)
+  v[5 * to] = 4 * d1 - 5 * d3 + d5
+}
+
+/// y = Aᵀ·m for a 6-vector m into a 4-vector y.
+@inline(__always)
+private func outputTransform(
+  _ m: UnsafePointer<Float8>, _ from: Int, _ y: UnsafeMutablePointer<Float8>, _ to: Int
+) {
+  let (m0, m1, m2, m3, m4, m5) = (m[0], m[from], m[2 * from], m[3 * from], m[4 * from], m[5 * from])
+  let (sum12, difference12, sum34, difference34) = (m1 + m2, m1 - m2, m3 + m4, m3 - m4)
+  y[0] = m0 + sum12 + sum34
+  y[to] = difference12 + 2 * difference34
+  y[2 * to] = sum12 + 4 * sum34
+  y[3 * to] = difference12 + 8 * difference34 + m5
+}
