@@ -101,7 +101,8 @@ private func batchNormBackward(
     let (dy, x, y) = (gradOutput + row * channels, input + row * channels, output + row * channels)
     forEachGroupOf8(0..<channels) { c, lanes in
       let g = gated(dy + c, y + c, relu: relu, lanes: lanes)
-      let xHat = ((x + c).load8(lanes: lanes) - (mean + c).load8(lanes: lanes)) * (invStd + c).load8(lanes: lanes)
+      let xHat =
+        ((x + c).load8(lanes: lanes) - (mean + c).load8(lanes: lanes)) * (invStd + c).load8(lanes: lanes)
       let (sumDy, sumDyXhat) = (block + c, block + channels + c)
       sumDy.store8(sumDy.load8(lanes: lanes) + g, lanes: lanes)
       sumDyXhat.store8(sumDyXhat.load8(lanes: lanes) + g * xHat, lanes: lanes)
@@ -124,7 +125,8 @@ private func batchNormBackward(
       let dx = gradInput + row * channels
       forEachGroupOf8(0..<channels) { c, lanes in
         let g = gated(dy + c, y + c, relu: relu, lanes: lanes)
-        let xHat = ((x + c).load8(lanes: lanes) - (mean + c).load8(lanes: lanes)) * (invStd + c).load8(lanes: lanes)
+        let xHat =
+          ((x + c).load8(lanes: lanes) - (mean + c).load8(lanes: lanes)) * (invStd + c).load8(lanes: lanes)
         let sum = (scale + c).load8(lanes: lanes) * g + (slope + c).load8(lanes: lanes) * xHat
         (dx + c).store8(sum + (offset + c).load8(lanes: lanes), lanes: lanes)
       }

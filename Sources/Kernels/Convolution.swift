@@ -22,9 +22,11 @@ public func conv2dForward(
   geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
 ) {
   if g.prefersWinograd {
-    winogradConvForward(output: output, input: input, weight: weight, bias: bias, geometry: g, workspace: workspace)
+    winogradConvForward(
+      output: output, input: input, weight: weight, bias: bias, geometry: g, workspace: workspace)
   } else {
-    im2colConvForward(output: output, input: input, weight: weight, bias: bias, geometry: g, workspace: workspace)
+    im2colConvForward(
+      output: output, input: input, weight: weight, bias: bias, geometry: g, workspace: workspace)
   }
 }
 

@@ -61,7 +61,8 @@ func winogradWeightTransform(
         for column in 0..<3 { kernelTransform(taps + column, 3, half + column, 3) }  // G g: [6, 3]
         for row in 0..<6 { kernelTransform(half + 3 * row, 1, full + 6 * row, 1) }  // (G g) Gᵀ: [6, 6]
         for point in 0..<36 {
-          (transformed + (point * outChannels + filter) * inChannels + channel).store8(full[point], lanes: lanes)
+          (transformed + (point * outChannels + filter) * inChannels + channel).store8(
+            full[point], lanes: lanes)
         }
       }
     }
@@ -73,7 +74,9 @@ func winogradWeightTransform(
 func winogradInputTransform(
   _ transformed: UnsafeMutablePointer<Float>, _ input: UnsafePointer<Float>, _ g: ConvGeometry
 ) {
-  let (c, tiles, tilesHigh, tilesWide) = (g.inChannels, g.winogradTiles, g.winogradTilesHigh, g.winogradTilesWide)
+  let (c, tiles, tilesHigh, tilesWide) = (
+    g.inChannels, g.winogradTiles, g.winogradTilesHigh, g.winogradTilesWide
+  )
   parallelFor(tiles) { tile in
     let n = tile / (tilesHigh * tilesWide)
     let (ty, tx) = ((tile / tilesWide) % tilesHigh, tile % tilesWide)
@@ -86,7 +89,8 @@ func winogradInputTransform(
           for column in 0..<6 {
             let x = 4 * tx - 1 + column
             let inside = y >= 0 && y < g.inHeight && x >= 0 && x < g.inWidth
-            patch[6 * row + column] = inside ? (image + (y * g.inWidth + x) * c + channel).load8(lanes: lanes) : Float8()
+            patch[6 * row + column] =
+              inside ? (image + (y * g.inWidth + x) * c + channel).load8(lanes: lanes) : Float8()
           }
         }
         for column in 0..<6 { inputTransform(patch + column, 6, half + column, 6) }  // Bᵀ d
@@ -104,7 +108,9 @@ func winogradOutputTransform(
   _ output: UnsafeMutablePointer<Float>, _ products: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
   _ g: ConvGeometry
 ) {
-  let (oc, tiles, tilesHigh, tilesWide) = (g.outChannels, g.winogradTiles, g.winogradTilesHigh, g.winogradTilesWide)
+  let (oc, tiles, tilesHigh, tilesWide) = (
+    g.outChannels, g.winogradTiles, g.winogradTilesHigh, g.winogradTilesWide
+  )
   parallelFor(tiles) { tile in
     let n = tile / (tilesHigh * tilesWide)
     let (ty, tx) = ((tile / tilesWide) % tilesHigh, tile % tilesWide)
@@ -112,7 +118,9 @@ func winogradOutputTransform(
     withUnsafeTemporaryAllocation(of: Float8.self, capacity: 36 + 24 + 16) { scratch in
       let (full, half, block) = (scratch.baseAddress!, scratch.baseAddress! + 36, scratch.baseAddress! + 60)
       forEachGroupOf8(0..<oc) { channel, lanes in
-        for point in 0..<36 { full[point] = (products + (point * tiles + tile) * oc + channel).load8(lanes: lanes) }
+        for point in 0..<36 {
+          full[point] = (products + (point * tiles + tile) * oc + channel).load8(lanes: lanes)
+        }
         for column in 0..<6 { outputTransform(full + column, 6, half + column, 6) }  // Aᵀ M: [4, 6]
         for row in 0..<4 { outputTransform(half + 6 * row, 1, block + 4 * row, 1) }  // (Aᵀ M) A: [4, 4]
         let shift = bias.map { ($0 + channel).load8(lanes: lanes) } ?? Float8()
