@@ -27,27 +27,32 @@ public func maxPoolForward(
   input: UnsafePointer<Float>, geometry g: PoolGeometry
 ) {
   let (oh, ow, c) = (g.outHeight, g.outWidth, g.channels)
+  let laneOffsets = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
   parallelFor(g.batch * oh) { rowBlock in
     let n = rowBlock / oh
     let y = rowBlock % oh
     for x in 0..<ow {
-      let out = output + ((n * oh + y) * ow + x) * c
-      let arg = argmax + ((n * oh + y) * ow + x) * c
-      out.update(repeating: -.infinity, count: c)
-      arg.update(repeating: -1, count: c)
-      for ky in 0..<g.kernel {
-        let iy = y * g.stride - g.padding + ky
-        guard iy >= 0 && iy < g.height else { continue }
-        for kx in 0..<g.kernel {
-          let ix = x * g.stride - g.padding + kx
-          guard ix >= 0 && ix < g.width else { continue }
-          let base = ((n * g.height + iy) * g.width + ix) * c
-          let src = input + base
-          for channel in 0..<c where src[channel] > out[channel] || src[channel].isNaN || arg[channel] < 0 {
-            out[channel] = src[channel]
-            arg[channel] = Int32(base + channel)
+      let pixel = ((n * oh + y) * ow + x) * c
+      // Eight channels at a time, the window scanned row by row in registers: a tap wins when
+      // it is larger, NaN (PyTorch propagates NaN), or the first one inside the image.
+      forEachGroupOf8(0..<c) { channel, lanes in
+        var best = Float8(repeating: -.infinity)
+        var index = SIMD8<Int32>(repeating: -1)
+        for ky in 0..<g.kernel {
+          let iy = y * g.stride - g.padding + ky
+          guard iy >= 0 && iy < g.height else { continue }
+          for kx in 0..<g.kernel {
+            let ix = x * g.stride - g.padding + kx
+            guard ix >= 0 && ix < g.width else { continue }
+            let base = ((n * g.height + iy) * g.width + ix) * c + channel
+            let value = (input + base).load8(lanes: lanes)
+            let wins = (value .> best) .| (value .!= value) .| (index .< 0)
+            best.replace(with: value, where: wins)
+            index.replace(with: SIMD8<Int32>(repeating: Int32(base)) &+ laneOffsets, where: wins)
           }
         }
+        (output + pixel + channel).store8(best, lanes: lanes)
+        for lane in 0..<lanes { argmax[pixel + channel + lane] = index[lane] }
       }
     }
   }
