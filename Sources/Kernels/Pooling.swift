@@ -21,9 +21,9 @@ public struct PoolGeometry: Equatable, Sendable {
 
 /// MaxPool2d forward with -inf padding. input: [N, H, W, C] → output: [N, OH, OW, C];
 /// argmax: [N, OH, OW, C], the flat input index of each maximum (the first one on ties,
-/// scanning the window row by row, as PyTorch does).
+/// scanning the window row by row, as PyTorch does), or nil when no backward pass follows.
 public func maxPoolForward(
-  output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>,
+  output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>?,
   input: UnsafePointer<Float>, geometry g: PoolGeometry
 ) {
   let (oh, ow, c) = (g.outHeight, g.outWidth, g.channels)
@@ -52,7 +52,12 @@ public func maxPoolForward(
           }
         }
         (output + pixel + channel).store8(best, lanes: lanes)
-        for lane in 0..<lanes { argmax[pixel + channel + lane] = index[lane] }
+        guard let argmax else { return }
+        if lanes == 8 {
+          UnsafeMutableRawPointer(argmax + pixel + channel).storeBytes(of: index, as: SIMD8<Int32>.self)
+        } else {
+          for lane in 0..<lanes { argmax[pixel + channel + lane] = index[lane] }
+        }
       }
     }
   }

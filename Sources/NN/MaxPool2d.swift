@@ -11,6 +11,8 @@ public final class MaxPool2d: Layer {
   private var argmax = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
   private var argmaxCapacity = 0
   private var geometry: PoolGeometry?
+  /// Eval-mode forward passes skip the argmax, which only backward reads.
+  private var recordedArgmax = false
 
   public init(kernelSize: Int, stride: Int, padding: Int = 0) {
     self.kernelSize = kernelSize
@@ -30,13 +32,16 @@ public final class MaxPool2d: Layer {
       argmax = .allocate(capacity: g.outputCount)
       argmaxCapacity = g.outputCount
     }
-    maxPoolForward(output: output.data, argmax: argmax, input: input.data, geometry: g)
+    maxPoolForward(
+      output: output.data, argmax: context.training ? argmax : nil, input: input.data, geometry: g)
+    recordedArgmax = context.training
     geometry = g
     return output
   }
 
   public func backward(_ gradOutput: Tensor, context: ExecutionContext) -> Tensor {
     guard let g = geometry else { preconditionFailure("MaxPool2d.backward before forward") }
+    precondition(recordedArgmax, "MaxPool2d.backward after an eval-mode forward")
     gradInput.resize(batch: g.batch, height: g.height, width: g.width, channels: g.channels)
     maxPoolBackward(gradInput: gradInput.data, gradOutput: gradOutput.data, argmax: argmax, geometry: g)
     return gradInput
