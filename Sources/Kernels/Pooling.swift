@@ -33,11 +33,12 @@ public func maxPoolForward(
     let y = rowBlock % oh
     for x in 0..<ow {
       let pixel = ((n * oh + y) * ow + x) * c
-      // Eight channels at a time, the window scanned row by row in registers: a tap wins when
-      // it is larger, NaN (PyTorch propagates NaN), or the first one inside the image.
+      // Eight channels at a time, the window scanned row by row in registers: the first tap
+      // inside the image, then any tap that is larger or NaN (PyTorch propagates NaN).
       forEachGroupOf8(0..<c) { channel, lanes in
         var best = Float8(repeating: -.infinity)
         var index = SIMD8<Int32>(repeating: -1)
+        var first = true
         for ky in 0..<g.kernel {
           let iy = y * g.stride - g.padding + ky
           guard iy >= 0 && iy < g.height else { continue }
@@ -46,9 +47,14 @@ public func maxPoolForward(
             guard ix >= 0 && ix < g.width else { continue }
             let base = ((n * g.height + iy) * g.width + ix) * c + channel
             let value = (input + base).load8(lanes: lanes)
-            let wins = (value .> best) .| (value .!= value) .| (index .< 0)
+            let indices = SIMD8<Int32>(repeating: Int32(base)) &+ laneOffsets
+            if first {
+              (best, index, first) = (value, indices, false)
+              continue
+            }
+            let wins = (value .> best) .| (value .!= value)
             best.replace(with: value, where: wins)
-            index.replace(with: SIMD8<Int32>(repeating: Int32(base)) &+ laneOffsets, where: wins)
+            index.replace(with: indices, where: wins)
           }
         }
         (output + pixel + channel).store8(best, lanes: lanes)
