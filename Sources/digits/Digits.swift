@@ -13,6 +13,11 @@ struct Digits: AsyncParsableCommand {
       Train.self, Evaluate.self, Experiment.self, Predict.self, Bench.self, Serve.self,
     ]
   )
+
+  static func main() async {
+    VectorUnits.exitUnlessSupported()
+    await main(nil)
+  }
 }
 
 /// A bad flag value or input, reported as one line (`Error: ...`) without the usage dump.
