@@ -16,11 +16,18 @@ extension ConvGeometry {
   var winogradTilesHigh: Int { (outHeight + 3) / 4 }
   var winogradTilesWide: Int { (outWidth + 3) / 4 }
   /// Tiles over the whole batch: the rows of each of the 36 GEMMs.
-  var winogradTiles: Int { batch * winogradTilesHigh * winogradTilesWide }
+  public var winogradTiles: Int { batch * winogradTilesHigh * winogradTilesWide }
 
-  /// Floats of scratch: U [36, OC, C], V [36, tiles, C] and M [36, tiles, OC].
+  /// Tiles per pass: V and M for that many tiles take about 4 MB, so that what the input
+  /// transform writes is still in cache when the GEMMs read it, and likewise their products for
+  /// the output transform (a whole batch of 1024 on 7x7 maps would be 2 x 38 MB through memory).
+  public var winogradChunkTiles: Int {
+    min(winogradTiles, max(32, (1 << 20) / (36 * (inChannels + outChannels))))
+  }
+
+  /// Floats of scratch: U [36, OC, C], V [36, chunk, C] and M [36, chunk, OC].
   public var winogradWorkspaceCount: Int {
-    36 * (outChannels * inChannels + winogradTiles * (inChannels + outChannels))
+    36 * (outChannels * inChannels + winogradChunkTiles * (inChannels + outChannels))
   }
 }
 
@@ -30,20 +37,23 @@ public func winogradConvForward(
   weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
   geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
 ) {
-  let (c, oc, tiles) = (g.inChannels, g.outChannels, g.winogradTiles)
+  let (c, oc, chunk) = (g.inChannels, g.outChannels, g.winogradChunkTiles)
   let transformedWeight = workspace
   let transformedInput = transformedWeight + 36 * oc * c
-  let products = transformedInput + 36 * tiles * c
+  let products = transformedInput + 36 * chunk * c
   winogradWeightTransform(transformedWeight, weight, outChannels: oc, inChannels: c)
-  winogradInputTransform(transformedInput, input, g)
-  // products[e][tiles, OC] = V[e][tiles, C] · U[e][OC, C]ᵀ for each of the 36 points e.
-  for point in 0..<36 {
-    gemm(
-      transposeA: false, transposeB: true, m: tiles, n: oc, k: c,
-      a: transformedInput + point * tiles * c, lda: c, b: transformedWeight + point * oc * c, ldb: c,
-      beta: 0, c: products + point * tiles * oc, ldc: oc)
+  for start in stride(from: 0, to: g.winogradTiles, by: chunk) {
+    let tiles = start..<min(start + chunk, g.winogradTiles)
+    winogradInputTransform(transformedInput, input, g, tiles: tiles)
+    // products[e][tiles, OC] = V[e][tiles, C] · U[e][OC, C]ᵀ for each of the 36 points e.
+    for point in 0..<36 {
+      gemm(
+        transposeA: false, transposeB: true, m: tiles.count, n: oc, k: c,
+        a: transformedInput + point * tiles.count * c, lda: c, b: transformedWeight + point * oc * c,
+        ldb: c, beta: 0, c: products + point * tiles.count * oc, ldc: oc)
+    }
+    winogradOutputTransform(output, products, bias: bias, g, tiles: tiles)
   }
-  winogradOutputTransform(output, products, bias: bias, g)
 }
 
 /// U[e = 6·i + j][oc, c] = (G g Gᵀ)[i, j] for g = weight[oc, :, :, c].
@@ -69,15 +79,15 @@ func winogradWeightTransform(
   }
 }
 
-/// V[e = 6·i + j][tile, c] = (Bᵀ d B)[i, j] for the 6x6 patch d whose top-left is
-/// (4·ty - 1, 4·tx - 1), zeros outside the image.
+/// V[e = 6·i + j][tile - tiles.lowerBound, c] = (Bᵀ d B)[i, j] for each tile in `tiles`, d the
+/// 6x6 patch whose top-left is (4·ty - 1, 4·tx - 1), zeros outside the image.
 func winogradInputTransform(
-  _ transformed: UnsafeMutablePointer<Float>, _ input: UnsafePointer<Float>, _ g: ConvGeometry
+  _ transformed: UnsafeMutablePointer<Float>, _ input: UnsafePointer<Float>, _ g: ConvGeometry,
+  tiles range: Range<Int>
 ) {
-  let (c, tiles, tilesHigh, tilesWide) = (
-    g.inChannels, g.winogradTiles, g.winogradTilesHigh, g.winogradTilesWide
-  )
-  parallelFor(tiles) { tile in
+  let (c, tiles, tilesHigh, tilesWide) = (g.inChannels, range.count, g.winogradTilesHigh, g.winogradTilesWide)
+  parallelFor(tiles) { local in
+    let tile = range.lowerBound + local
     let n = tile / (tilesHigh * tilesWide)
     let (ty, tx) = ((tile / tilesWide) % tilesHigh, tile % tilesWide)
     let image = input + n * g.inHeight * g.inWidth * c
@@ -96,22 +106,24 @@ func winogradInputTransform(
         for column in 0..<6 { inputTransform(patch + column, 6, half + column, 6) }  // Bᵀ d
         for row in 0..<6 { inputTransform(half + 6 * row, 1, patch + 6 * row, 1) }  // (Bᵀ d) B
         for point in 0..<36 {
-          (transformed + (point * tiles + tile) * c + channel).store8(patch[point], lanes: lanes)
+          (transformed + (point * tiles + local) * c + channel).store8(patch[point], lanes: lanes)
         }
       }
     }
   }
 }
 
-/// output[n, 4·ty + i, 4·tx + j, oc] = (Aᵀ M A)[i, j] (+ bias), for the pixels inside the map.
+/// output[n, 4·ty + i, 4·tx + j, oc] = (Aᵀ M A)[i, j] (+ bias) for each tile in `tiles`
+/// (M's rows counted from tiles.lowerBound), for the pixels inside the map.
 func winogradOutputTransform(
   _ output: UnsafeMutablePointer<Float>, _ products: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-  _ g: ConvGeometry
+  _ g: ConvGeometry, tiles range: Range<Int>
 ) {
   let (oc, tiles, tilesHigh, tilesWide) = (
-    g.outChannels, g.winogradTiles, g.winogradTilesHigh, g.winogradTilesWide
+    g.outChannels, range.count, g.winogradTilesHigh, g.winogradTilesWide
   )
-  parallelFor(tiles) { tile in
+  parallelFor(tiles) { local in
+    let tile = range.lowerBound + local
     let n = tile / (tilesHigh * tilesWide)
     let (ty, tx) = ((tile / tilesWide) % tilesHigh, tile % tilesWide)
     let image = output + n * g.outHeight * g.outWidth * oc
@@ -119,7 +131,7 @@ func winogradOutputTransform(
       let (full, half, block) = (scratch.baseAddress!, scratch.baseAddress! + 36, scratch.baseAddress! + 60)
       forEachGroupOf8(0..<oc) { channel, lanes in
         for point in 0..<36 {
-          full[point] = (products + (point * tiles + tile) * oc + channel).load8(lanes: lanes)
+          full[point] = (products + (point * tiles + local) * oc + channel).load8(lanes: lanes)
         }
         for column in 0..<6 { outputTransform(full + column, 6, half + column, 6) }  // Aᵀ M: [4, 6]
         for row in 0..<4 { outputTransform(half + 6 * row, 1, block + 4 * row, 1) }  // (Aᵀ M) A: [4, 4]

@@ -178,7 +178,12 @@ import Testing
       kernel: (3, 3), stride: (1, 1), padding: (1, 1))
   }
 
-  @Test(arguments: geometries)
+  /// 70 images of 7x7 (280 tiles) take two passes of at most 227 tiles (64 + 64 channels).
+  static let chunked = ConvGeometry(
+    batch: 70, inHeight: 7, inWidth: 7, inChannels: 64, outChannels: 64, kernel: (3, 3), stride: (1, 1),
+    padding: (1, 1))
+
+  @Test(arguments: geometries + [chunked])
   func matchesIm2col(_ g: ConvGeometry) {
     #expect(g.prefersWinograd)
     var random = TestRandom(seed: 11)
@@ -206,6 +211,7 @@ import Testing
     var wide = base
     (wide.kernelHeight, wide.kernelWidth) = (5, 5)
     #expect(base.prefersWinograd)
+    #expect(Self.chunked.winogradTiles > Self.chunked.winogradChunkTiles)
     #expect(!strided.prefersWinograd && !small.prefersWinograd && !wide.prefersWinograd)
   }
 }
