@@ -12,9 +12,10 @@ import PackageDescription
 
 /// Release builds of the numeric layers drop bounds checks: the kernels work on raw
 /// pointers whose extents are checked once per call, and the parity tests run on debug builds.
-let fastMath: [SwiftSetting] = [
-  .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release))
-] + vectorUnits
+let fastMath: [SwiftSetting] =
+  [
+    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release))
+  ] + vectorUnits
 
 /// The kernels are optimised in debug builds too (bounds checks kept), so the test suite can
 /// train small networks in seconds rather than minutes.
