@@ -16,7 +16,11 @@ public func im2col(
         let rowInside = iy >= 0 && iy < g.inHeight
         for kx in 0..<g.kernelWidth {
           let ix = x * g.strideWidth - g.padWidth + kx
-          if rowInside && ix >= 0 && ix < g.inWidth {
+          let inside = rowInside && ix >= 0 && ix < g.inWidth
+          if c == 1 {
+            // The stem's single channel: one float, not a memcpy call per tap.
+            dst.pointee = inside ? image[iy * g.inWidth + ix] : 0
+          } else if inside {
             dst.update(from: image + (iy * g.inWidth + ix) * c, count: c)
           } else {
             dst.update(repeating: 0, count: c)
