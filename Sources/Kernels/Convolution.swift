@@ -2,14 +2,15 @@ extension ConvGeometry {
   /// Floats of scratch `conv2dForward` and `conv2dBackward` need (the latter's input-gradient
   /// conv included).
   public var convolutionWorkspaceCount: Int {
+    // The weight gradient always unfolds the input (columnMatrixCount).
     let transposed = inputGradientGeometry?.forwardWorkspaceCount ?? 0
-    return max(isPointwise ? 0 : columnRows * columnWidth, forwardWorkspaceCount, transposed)
+    return max(columnMatrixCount, forwardWorkspaceCount, transposed)
   }
 
-  var forwardWorkspaceCount: Int {
-    if prefersWinograd { return winogradWorkspaceCount }
-    return isPointwise ? 0 : columnRows * columnWidth
-  }
+  var forwardWorkspaceCount: Int { prefersWinograd ? winogradWorkspaceCount : columnMatrixCount }
+
+  /// Floats of the im2col matrix; none for a pointwise conv, which reads its input as one.
+  var columnMatrixCount: Int { isPointwise ? 0 : columnRows * columnWidth }
 }
 
 /// Conv2d forward: by Winograd's F(4x4, 3x3) where `prefersWinograd`, else as one GEMM over

@@ -8,7 +8,8 @@ import CBLAS
 /// constructor reads it. By default each OpenBLAS worker busy-waits (sched_yield in a loop) for
 /// 2^28 cycles, about 0.1 s, after every GEMM: between two GEMMs of a training step it takes a
 /// core from the element-wise kernels. Sleeping at once instead (2^4 cycles) took ResNet50
-/// training from 87 to 119 images/s on the 2-core machine. A value set by the user wins.
+/// training from 97–100 to 108 images/s in an interleaved A/B on the 2-core machine. A value set
+/// by the user wins.
 enum OpenBLAS {
   static let threadTimeout = "4"
 

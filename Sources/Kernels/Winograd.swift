@@ -18,6 +18,15 @@ extension ConvGeometry {
   /// Tiles over the whole batch: the rows of each of the 36 GEMMs.
   public var winogradTiles: Int { batch * winogradTilesHigh * winogradTilesWide }
 
+  /// The image and tile row and column of tile number `tile` (image-major, then row-major).
+  @inline(__always)
+  func winogradTile(_ tile: Int) -> (image: Int, row: Int, column: Int) {
+    (
+      tile / (winogradTilesHigh * winogradTilesWide), (tile / winogradTilesWide) % winogradTilesHigh,
+      tile % winogradTilesWide
+    )
+  }
+
   /// Tiles per pass: V and M for that many tiles take about 4 MB, so that what the input
   /// transform writes is still in cache when the GEMMs read it, and likewise their products for
   /// the output transform (a whole batch of 1024 on 7x7 maps would be 2 x 38 MB through memory).
@@ -85,11 +94,9 @@ func winogradInputTransform(
   _ transformed: UnsafeMutablePointer<Float>, _ input: UnsafePointer<Float>, _ g: ConvGeometry,
   tiles range: Range<Int>
 ) {
-  let (c, tiles, tilesHigh, tilesWide) = (g.inChannels, range.count, g.winogradTilesHigh, g.winogradTilesWide)
+  let (c, tiles) = (g.inChannels, range.count)
   parallelFor(tiles) { local in
-    let tile = range.lowerBound + local
-    let n = tile / (tilesHigh * tilesWide)
-    let (ty, tx) = ((tile / tilesWide) % tilesHigh, tile % tilesWide)
+    let (n, ty, tx) = g.winogradTile(range.lowerBound + local)
     let image = input + n * g.inHeight * g.inWidth * c
     withUnsafeTemporaryAllocation(of: Float8.self, capacity: 72) { scratch in
       let (patch, half) = (scratch.baseAddress!, scratch.baseAddress! + 36)
@@ -119,13 +126,9 @@ func winogradOutputTransform(
   _ output: UnsafeMutablePointer<Float>, _ products: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
   _ g: ConvGeometry, tiles range: Range<Int>
 ) {
-  let (oc, tiles, tilesHigh, tilesWide) = (
-    g.outChannels, range.count, g.winogradTilesHigh, g.winogradTilesWide
-  )
+  let (oc, tiles) = (g.outChannels, range.count)
   parallelFor(tiles) { local in
-    let tile = range.lowerBound + local
-    let n = tile / (tilesHigh * tilesWide)
-    let (ty, tx) = ((tile / tilesWide) % tilesHigh, tile % tilesWide)
+    let (n, ty, tx) = g.winogradTile(range.lowerBound + local)
     let image = output + n * g.outHeight * g.outWidth * oc
     withUnsafeTemporaryAllocation(of: Float8.self, capacity: 36 + 24 + 16) { scratch in
       let (full, half, block) = (scratch.baseAddress!, scratch.baseAddress! + 36, scratch.baseAddress! + 60)
