@@ -40,6 +40,17 @@ public func batchNormInverseStd(
   for c in 0..<channels { invStd[c] = 1 / (variance[c] + eps).squareRoot() }
 }
 
+/// BatchNorm as y = x · scale[c] + shift[c]: scale = invStd · gamma, shift = beta - mean · scale.
+public func batchNormAffine(
+  scale: UnsafeMutablePointer<Float>, shift: UnsafeMutablePointer<Float>, mean: UnsafePointer<Float>,
+  invStd: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, channels: Int
+) {
+  for c in 0..<channels {
+    scale[c] = invStd[c] * gamma[c]
+    shift[c] = beta[c] - mean[c] * scale[c]
+  }
+}
+
 /// y = (x - mean[c]) · invStd[c] · gamma[c] + beta[c], then max(y, 0) when `relu`.
 /// input, output: [rows, C] (may alias).
 public func batchNormApply(
@@ -51,18 +62,16 @@ public func batchNormApply(
   withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * channels) { buffer in
     let scale = buffer.baseAddress!
     let shift = scale + channels
-    for c in 0..<channels {
-      scale[c] = invStd[c] * gamma[c]
-      shift[c] = beta[c] - mean[c] * scale[c]
-    }
+    batchNormAffine(
+      scale: scale, shift: shift, mean: mean, invStd: invStd, gamma: gamma, beta: beta, channels: channels)
     parallelChunks(rows, grain: max(1, 16384 / channels)) { range in
       for row in range {
         let src = input + row * channels
         let dst = output + row * channels
-        if relu {
-          for c in 0..<channels { dst[c] = max(src[c] * scale[c] + shift[c], 0) }
-        } else {
-          for c in 0..<channels { dst[c] = src[c] * scale[c] + shift[c] }
+        forEachGroupOf8(0..<channels) { c, lanes in
+          let y =
+            (src + c).load8(lanes: lanes) * (scale + c).load8(lanes: lanes) + (shift + c).load8(lanes: lanes)
+          (dst + c).store8(relu ? rectified(y) : y, lanes: lanes)
         }
       }
     }

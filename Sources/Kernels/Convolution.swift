@@ -24,7 +24,8 @@ public func conv2dForward(
 ) {
   if g.prefersWinograd {
     winogradConvForward(
-      output: output, input: input, weight: weight, bias: bias, geometry: g, workspace: workspace)
+      output: output, input: input, weight: weight, epilogue: ConvEpilogue(bias: bias), geometry: g,
+      workspace: workspace)
   } else {
     im2colConvForward(
       output: output, input: input, weight: weight, bias: bias, geometry: g, workspace: workspace)
@@ -32,18 +33,18 @@ public func conv2dForward(
 }
 
 /// Conv2d forward as one GEMM over the im2col matrix (`g.columnRows * g.columnWidth` floats of
-/// workspace unless pointwise).
+/// workspace unless pointwise). With `accumulate` the products add to what `output` holds.
 public func im2colConvForward(
   output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
   weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-  geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
+  geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>, accumulate: Bool = false
 ) {
   let columns = columnMatrix(input, g, workspace)
-  // output[M, OC] = columns[M, K] · weight[OC, K]ᵀ
+  // output[M, OC] (+)= columns[M, K] · weight[OC, K]ᵀ
   gemm(
     transposeA: false, transposeB: true, m: g.columnRows, n: g.outChannels, k: g.columnWidth,
     a: columns, lda: g.columnWidth, b: weight, ldb: g.columnWidth,
-    beta: 0, c: output, ldc: g.outChannels)
+    beta: accumulate ? 1 : 0, c: output, ldc: g.outChannels)
   if let bias {
     addRowVector(output, rows: g.columnRows, columns: g.outChannels, vector: bias)
   }

@@ -48,14 +48,16 @@ public func denseConvMatrix(
   }
 }
 
-/// Forward: output [N, OH·OW·OC] = input [N, H·W·C] · denseᵀ (+ bias per channel).
+/// Forward: output [N, OH·OW·OC] (+)= input [N, H·W·C] · denseᵀ (+ bias per channel); with
+/// `accumulate` the products add to what `output` holds.
 public func denseConvForward(
   output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, dense: UnsafePointer<Float>,
-  bias: UnsafePointer<Float>?, geometry g: ConvGeometry
+  bias: UnsafePointer<Float>?, geometry g: ConvGeometry, accumulate: Bool = false
 ) {
   gemm(
     transposeA: false, transposeB: true, m: g.batch, n: g.denseRows, k: g.denseColumns,
-    a: input, lda: g.denseColumns, b: dense, ldb: g.denseColumns, beta: 0, c: output, ldc: g.denseRows)
+    a: input, lda: g.denseColumns, b: dense, ldb: g.denseColumns, beta: accumulate ? 1 : 0, c: output,
+    ldc: g.denseRows)
   if let bias {
     addRowVector(output, rows: g.columnRows, columns: g.outChannels, vector: bias)
   }

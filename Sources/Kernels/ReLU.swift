@@ -1,7 +1,9 @@
 /// output = max(input, 0). input, output: [count] (may alias).
 public func reluForward(output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, count: Int) {
   parallelChunks(count, grain: 1 << 15) { range in
-    for i in range { output[i] = max(input[i], 0) }
+    forEachGroupOf8(range) { i, lanes in
+      (output + i).store8(rectified((input + i).load8(lanes: lanes)), lanes: lanes)
+    }
   }
 }
 
@@ -25,7 +27,9 @@ public func addReluForward(
   count: Int
 ) {
   parallelChunks(count, grain: 1 << 15) { range in
-    for i in range { output[i] = max(a[i] + b[i], 0) }
+    forEachGroupOf8(range) { i, lanes in
+      (output + i).store8(rectified((a + i).load8(lanes: lanes) + (b + i).load8(lanes: lanes)), lanes: lanes)
+    }
   }
 }
 
@@ -35,7 +39,9 @@ public func addForward(
   count: Int
 ) {
   parallelChunks(count, grain: 1 << 15) { range in
-    for i in range { output[i] = a[i] + b[i] }
+    forEachGroupOf8(range) { i, lanes in
+      (output + i).store8((a + i).load8(lanes: lanes) + (b + i).load8(lanes: lanes), lanes: lanes)
+    }
   }
 }
 
@@ -44,6 +50,13 @@ public func accumulate(
   _ destination: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, count: Int
 ) {
   parallelChunks(count, grain: 1 << 15) { range in
-    for i in range { destination[i] += source[i] }
+    forEachGroupOf8(range) { i, lanes in
+      (destination + i).store8(
+        (destination + i).load8(lanes: lanes) + (source + i).load8(lanes: lanes), lanes: lanes)
+    }
   }
 }
+
+/// max(x, 0) per lane; NaN stays NaN, as in `max(x, 0)` for a scalar.
+@inline(__always)
+public func rectified(_ x: Float8) -> Float8 { x.replacing(with: 0, where: x .< 0) }

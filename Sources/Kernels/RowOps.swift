@@ -5,7 +5,43 @@ public func addRowVector(
   parallelChunks(rows, grain: max(1, 16384 / max(columns, 1))) { range in
     for row in range {
       let line = matrix + row * columns
-      for column in 0..<columns { line[column] += vector[column] }
+      forEachGroupOf8(0..<columns) { c, lanes in
+        (line + c).store8((line + c).load8(lanes: lanes) + (vector + c).load8(lanes: lanes), lanes: lanes)
+      }
+    }
+  }
+}
+
+/// matrix[r, c] = vector[c] (+ addend[r, c] when given). matrix, addend: [rows, columns].
+public func fillRows(
+  _ matrix: UnsafeMutablePointer<Float>, rows: Int, columns: Int, with vector: UnsafePointer<Float>,
+  adding addend: UnsafePointer<Float>?
+) {
+  parallelChunks(rows, grain: max(1, 16384 / max(columns, 1))) { range in
+    for row in range {
+      let line = matrix + row * columns
+      let extra = addend.map { $0 + row * columns }
+      forEachGroupOf8(0..<columns) { c, lanes in
+        var value = (vector + c).load8(lanes: lanes)
+        if let extra { value += (extra + c).load8(lanes: lanes) }
+        (line + c).store8(value, lanes: lanes)
+      }
+    }
+  }
+}
+
+/// destination[r, c] = source[r, c] · scale[r]. Both [rows, columns] (may alias).
+public func scaleRows(
+  _ destination: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, rows: Int, columns: Int,
+  by scale: UnsafePointer<Float>
+) {
+  parallelChunks(rows, grain: max(1, 16384 / max(columns, 1))) { range in
+    for row in range {
+      let factor = Float8(repeating: scale[row])
+      let (from, to) = (source + row * columns, destination + row * columns)
+      forEachGroupOf8(0..<columns) { c, lanes in
+        (to + c).store8((from + c).load8(lanes: lanes) * factor, lanes: lanes)
+      }
     }
   }
 }

@@ -40,10 +40,11 @@ extension ConvGeometry {
   }
 }
 
-/// input [N, H, W, C], weight [OC, 3, 3, C], bias [OC] or nil → output [N, H, W, OC].
+/// input [N, H, W, C], weight [OC, 3, 3, C] → output [N, H, W, OC], each value through
+/// `epilogue` (a bias, a residual, ReLU) as the output transform stores it.
 public func winogradConvForward(
   output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
-  weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+  weight: UnsafePointer<Float>, epilogue: ConvEpilogue,
   geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
 ) {
   let (c, oc, chunk) = (g.inChannels, g.outChannels, g.winogradChunkTiles)
@@ -61,7 +62,7 @@ public func winogradConvForward(
         a: transformedInput + point * tiles.count * c, lda: c, b: transformedWeight + point * oc * c,
         ldb: c, beta: 0, c: products + point * tiles.count * oc, ldc: oc)
     }
-    winogradOutputTransform(output, products, bias: bias, g, tiles: tiles)
+    winogradOutputTransform(output, products, epilogue, g, tiles: tiles)
   }
 }
 
@@ -120,16 +121,16 @@ func winogradInputTransform(
   }
 }
 
-/// output[n, 4·ty + i, 4·tx + j, oc] = (Aᵀ M A)[i, j] (+ bias) for each tile in `tiles`
+/// output[n, 4·ty + i, 4·tx + j, oc] = epilogue((Aᵀ M A)[i, j]) for each tile in `tiles`
 /// (M's rows counted from tiles.lowerBound), for the pixels inside the map.
 func winogradOutputTransform(
-  _ output: UnsafeMutablePointer<Float>, _ products: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+  _ output: UnsafeMutablePointer<Float>, _ products: UnsafePointer<Float>, _ epilogue: ConvEpilogue,
   _ g: ConvGeometry, tiles range: Range<Int>
 ) {
   let (oc, tiles) = (g.outChannels, range.count)
   parallelFor(tiles) { local in
     let (n, ty, tx) = g.winogradTile(range.lowerBound + local)
-    let image = output + n * g.outHeight * g.outWidth * oc
+    let imageStart = n * g.outHeight * g.outWidth * oc
     withUnsafeTemporaryAllocation(of: Float8.self, capacity: 36 + 24 + 16) { scratch in
       let (full, half, block) = (scratch.baseAddress!, scratch.baseAddress! + 36, scratch.baseAddress! + 60)
       forEachGroupOf8(0..<oc) { channel, lanes in
@@ -138,11 +139,12 @@ func winogradOutputTransform(
         }
         for column in 0..<6 { outputTransform(full + column, 6, half + column, 6) }  // Aᵀ M: [4, 6]
         for row in 0..<4 { outputTransform(half + 6 * row, 1, block + 4 * row, 1) }  // (Aᵀ M) A: [4, 4]
-        let shift = bias.map { ($0 + channel).load8(lanes: lanes) } ?? Float8()
         for row in 0..<4 where 4 * ty + row < g.outHeight {
           for column in 0..<4 where 4 * tx + column < g.outWidth {
-            let pixel = image + ((4 * ty + row) * g.outWidth + 4 * tx + column) * oc + channel
-            pixel.store8(block[4 * row + column] + shift, lanes: lanes)
+            let index = imageStart + ((4 * ty + row) * g.outWidth + 4 * tx + column) * oc + channel
+            (output + index).store8(
+              epilogue.apply(block[4 * row + column], index: index, channel: channel, lanes: lanes),
+              lanes: lanes)
           }
         }
       }

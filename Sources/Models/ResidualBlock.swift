@@ -84,6 +84,11 @@ public final class ResidualBlock: Layer {
   }
 
   public func forward(_ input: Tensor, context: ExecutionContext) -> Tensor {
+    if context.inference && !context.training {
+      // The join and its ReLU happen inside the main branch's last conv (see Sequential).
+      let identity = downsample?.forward(input, context: context) ?? input
+      return main.forwardFolding(input, residual: identity, context: context)
+    }
     let branch = main.forward(input, context: context)
     let identity = downsample?.forward(input, context: context) ?? input
     output.resize(like: branch)

@@ -81,6 +81,18 @@ public final class BatchNorm2d: Layer {
     return output
   }
 
+  /// Eval mode's normalisation as y = x · scale[c] + shift[c] (running statistics), for folding
+  /// into the conv before it.
+  public func runningAffine(scale: UnsafeMutablePointer<Float>, shift: UnsafeMutablePointer<Float>) {
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: channels) { buffer in
+      let runningInvStd = buffer.baseAddress!
+      batchNormInverseStd(runningInvStd, variance: runningVariance.value, channels: channels, eps: eps)
+      batchNormAffine(
+        scale: scale, shift: shift, mean: runningMean.value, invStd: runningInvStd, gamma: weight.value,
+        beta: bias.value, channels: channels)
+    }
+  }
+
   public func backward(_ gradOutput: Tensor, context: ExecutionContext) -> Tensor {
     guard let input else { preconditionFailure("BatchNorm2d.backward before forward") }
     gradInput.resize(like: input)

@@ -12,16 +12,17 @@ public final class Conv2d: Layer {
   /// False for a network's first layer, whose input gradient nobody needs.
   public var computesInputGradient = true
 
-  private let output = Tensor()
+  let output = Tensor()
   private let gradInput = Tensor()
-  private var input: Tensor?
+  var input: Tensor?
   /// The shapes of the last forward pass.
-  public private(set) var geometry: ConvGeometry?
+  public internal(set) var geometry: ConvGeometry?
   /// The dense-matrix form of the weights for small input maps, rebuilt each forward pass.
-  private var dense = UnsafeMutablePointer<Float>.allocate(capacity: 0)
+  private(set) var dense = UnsafeMutablePointer<Float>.allocate(capacity: 0)
   private var denseCapacity = 0
-  /// The flipped kernel [I, KH, KW, O] for the stride-1 input gradient (see TransposedConvolution).
-  private let flipped: UnsafeMutablePointer<Float>
+  /// Scratch of the weight's size: in training the flipped kernel [I, KH, KW, O] for the
+  /// stride-1 input gradient (see TransposedConvolution), in inference the BN-folded kernel.
+  let kernelScratch: UnsafeMutablePointer<Float>
 
   public init(
     _ arena: ParameterArena, name: String, inputChannels: Int, outputChannels: Int,
@@ -37,7 +38,7 @@ public final class Conv2d: Layer {
       qualified(name, "weight"), torchShape: [outputChannels, inputChannels, kernelSize.0, kernelSize.1],
       layout: .convolution)
     self.bias = bias ? arena.register(qualified(name, "bias"), torchShape: [outputChannels]) : nil
-    flipped = .allocate(capacity: weight.count)
+    kernelScratch = .allocate(capacity: weight.count)
   }
 
   /// A square kernel with the same stride and padding along both axes.
@@ -56,12 +57,7 @@ public final class Conv2d: Layer {
   public var fanOut: Int { outputChannels * kernelSize.height * kernelSize.width }
 
   public func forward(_ input: Tensor, context: ExecutionContext) -> Tensor {
-    precondition(
-      input.channels == inputChannels, "conv expects \(inputChannels) channels, got \(input.channels)")
-    let g = ConvGeometry(
-      batch: input.batch, inHeight: input.height, inWidth: input.width, inChannels: inputChannels,
-      outChannels: outputChannels, kernel: kernelSize, stride: stride, padding: padding)
-    output.resize(batch: g.batch, height: g.outHeight, width: g.outWidth, channels: outputChannels)
+    let g = prepareOutput(for: input)
     if g.prefersDenseMatrix {
       reserveDense(g.denseRows * g.denseColumns)
       denseConvMatrix(dense, weight: weight.value, g)
@@ -89,23 +85,34 @@ public final class Conv2d: Layer {
     conv2dBackward(
       gradInput: computesInputGradient ? gradInput.data : nil, gradWeight: weight.gradient,
       gradBias: bias?.gradient, gradOutput: gradOutput.data, input: input.data,
-      weight: weight.value, geometry: g, workspace: workspace(g, context), flippedWeight: flipped)
+      weight: weight.value, geometry: g, workspace: workspace(g, context), flippedWeight: kernelScratch)
     return gradInput
   }
 
   deinit {
     dense.deallocate()
-    flipped.deallocate()
+    kernelScratch.deallocate()
   }
 
-  private func reserveDense(_ count: Int) {
+  /// The geometry of a forward pass over `input`, with `output` sized for it.
+  func prepareOutput(for input: Tensor) -> ConvGeometry {
+    precondition(
+      input.channels == inputChannels, "conv expects \(inputChannels) channels, got \(input.channels)")
+    let g = ConvGeometry(
+      batch: input.batch, inHeight: input.height, inWidth: input.width, inChannels: inputChannels,
+      outChannels: outputChannels, kernel: kernelSize, stride: stride, padding: padding)
+    output.resize(batch: g.batch, height: g.outHeight, width: g.outWidth, channels: outputChannels)
+    return g
+  }
+
+  func reserveDense(_ count: Int) {
     guard count > denseCapacity else { return }
     dense.deallocate()
     dense = .allocate(capacity: count)
     denseCapacity = count
   }
 
-  private func workspace(_ g: ConvGeometry, _ context: ExecutionContext) -> UnsafeMutablePointer<Float> {
+  func workspace(_ g: ConvGeometry, _ context: ExecutionContext) -> UnsafeMutablePointer<Float> {
     context.workspace(g.convolutionWorkspaceCount)
   }
 }

@@ -2,6 +2,9 @@
 /// shared im2col workspace (one buffer, as large as the largest conv needs, reused by all).
 public final class ExecutionContext {
   public var training: Bool
+  /// Forward passes only, in eval mode, with no backward after them (torch.inference_mode):
+  /// containers may then fuse layers, e.g. fold each BatchNorm into the conv before it.
+  public let inference: Bool
   /// When set, containers time each leaf layer into it (see `digits bench --profile`).
   public var profile: OperationProfile?
   private var workspaceCapacity = 0
@@ -9,6 +12,15 @@ public final class ExecutionContext {
 
   public init(training: Bool = true) {
     self.training = training
+    inference = false
+  }
+
+  /// A context for inference: eval mode, forward passes only.
+  public static func inference() -> ExecutionContext { ExecutionContext(inferenceOnly: ()) }
+
+  private init(inferenceOnly: Void) {
+    training = false
+    inference = true
   }
 
   deinit { workspaceStorage.deallocate() }

@@ -7,9 +7,37 @@ public final class Sequential: Layer {
   }
 
   public func forward(_ input: Tensor, context: ExecutionContext) -> Tensor {
+    if context.inference && !context.training {
+      return forwardFolding(input, residual: nil, context: context)
+    }
     var x = input
     for layer in layers {
       x = context.timed(layer.operationKind, "forward") { layer.forward(x, context: context) }
+    }
+    return x
+  }
+
+  /// Inference: each Conv2d followed by a BatchNorm2d runs as one conv with the norm folded in
+  /// (`Conv2d.forward(_:foldingIn:...)`). A `residual` joins at the end, which must then be such
+  /// a pair: the result is relu(norm(conv(x)) + residual), a residual block's output.
+  public func forwardFolding(_ input: Tensor, residual: Tensor?, context: ExecutionContext) -> Tensor {
+    var x = input
+    var index = 0
+    while index < layers.count {
+      let layer = layers[index]
+      if let conv = layer as? Conv2d, index + 1 < layers.count, let norm = layers[index + 1] as? BatchNorm2d {
+        let joins = index + 2 == layers.count ? residual : nil
+        x = context.timed(conv.operationKind, "forward") {
+          conv.forward(
+            x, foldingIn: norm, residual: joins, relu: norm.fusedReLU || joins != nil, context: context)
+        }
+        index += 2
+        continue
+      }
+      precondition(
+        residual == nil || index + 1 < layers.count, "a residual joins only after conv → BatchNorm")
+      x = context.timed(layer.operationKind, "forward") { layer.forward(x, context: context) }
+      index += 1
     }
     return x
   }

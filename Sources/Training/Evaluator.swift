@@ -17,7 +17,7 @@ public final class Evaluator {
   }
 
   public let batchSize: Int
-  private let context = ExecutionContext(training: false)
+  private let context = ExecutionContext.inference()
   private let loss = CrossEntropyLoss()
   private let images = Tensor()
   private var labels: [Int32]

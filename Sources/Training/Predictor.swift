@@ -7,7 +7,7 @@ import NN
 public final class Predictor {
   public let classifier: Classifier
   public let batchSize: Int
-  private let context = ExecutionContext(training: false)
+  private let context = ExecutionContext.inference()
   /// Its softmax is the one training uses; the loss itself, on dummy labels, is ignored.
   private let loss = CrossEntropyLoss()
   private let images = Tensor()

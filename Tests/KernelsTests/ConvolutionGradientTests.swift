@@ -194,7 +194,7 @@ import Testing
     var winograd = [Float](repeating: .nan, count: g.outputCount)
     var workspace = [Float](repeating: 0, count: g.convolutionWorkspaceCount)
     im2colConvForward(output: &reference, input: x, weight: w, bias: b, geometry: g, workspace: &workspace)
-    winogradConvForward(output: &winograd, input: x, weight: w, bias: b, geometry: g, workspace: &workspace)
+    conv2dForward(output: &winograd, input: x, weight: w, bias: b, geometry: g, workspace: &workspace)
     // Sums of 9·C products of values in [-1, 1]; Winograd's transforms add rounding of a few ulps of the largest terms.
     let scale = Float(9 * g.inChannels).squareRoot()
     #expect(maxAbsDifference(winograd, reference) < 2e-5 * scale)

@@ -1,0 +1,35 @@
+import Kernels
+
+extension Conv2d {
+  /// Inference (no backward may follow): relu?(norm(conv(input)) + residual?) in one pass, the
+  /// norm's eval-mode affine folded into the weights (see `foldedConvForward`). Folding costs a
+  /// pass over the weights per call, small beside a batch's activations.
+  public func forward(
+    _ input: Tensor, foldingIn norm: BatchNorm2d, residual: Tensor?, relu: Bool, context: ExecutionContext
+  ) -> Tensor {
+    precondition(
+      norm.channels == outputChannels, "BatchNorm2d of \(norm.channels) after a conv of \(outputChannels)")
+    let g = prepareOutput(for: input)
+    precondition(residual.map { $0.count == g.outputCount } ?? true, "residual shaped unlike the conv output")
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * outputChannels) { buffer in
+      let (scale, shift) = (buffer.baseAddress!, buffer.baseAddress! + outputChannels)
+      norm.runningAffine(scale: scale, shift: shift)
+      if let bias {
+        for channel in 0..<outputChannels { shift[channel] += bias.value[channel] * scale[channel] }
+      }
+      scaleRows(kernelScratch, weight.value, rows: outputChannels, columns: g.columnWidth, by: scale)
+      var denseMatrix: UnsafePointer<Float>?
+      if g.prefersDenseMatrix {
+        reserveDense(g.denseRows * g.denseColumns)
+        denseConvMatrix(dense, weight: kernelScratch, g)
+        denseMatrix = UnsafePointer(dense)
+      }
+      foldedConvForward(
+        output: output.data, input: input.data, weight: kernelScratch, dense: denseMatrix, shift: shift,
+        residual: residual?.data, relu: relu, geometry: g, workspace: workspace(g, context))
+    }
+    self.input = nil
+    geometry = g
+    return output
+  }
+}
