@@ -2,19 +2,23 @@ extension ConvGeometry {
   /// Floats of scratch `conv2dForward` and `conv2dBackward` need (the latter's input-gradient
   /// conv included).
   public var convolutionWorkspaceCount: Int {
-    // The weight gradient always unfolds the input (columnMatrixCount).
+    // The weight gradient unfolds the input (columnMatrixCount; on a 2x2 map it transforms it
+    // as the forward pass does), and so does the input gradient without a flipped kernel.
     let transposed = inputGradientGeometry?.forwardWorkspaceCount ?? 0
     return max(columnMatrixCount, forwardWorkspaceCount, transposed)
   }
 
-  var forwardWorkspaceCount: Int { prefersWinograd ? winogradWorkspaceCount : columnMatrixCount }
+  var forwardWorkspaceCount: Int {
+    prefersTwoByTwoMap
+      ? twoByTwoMapWorkspaceCount : prefersWinograd ? winogradWorkspaceCount : columnMatrixCount
+  }
 
   /// Floats of the im2col matrix; none for a pointwise conv, which reads its input as one.
   var columnMatrixCount: Int { isPointwise ? 0 : columnRows * columnWidth }
 }
 
-/// Conv2d forward: by Winograd's F(4x4, 3x3) where `prefersWinograd`, else as one GEMM over
-/// the im2col matrix.
+/// Conv2d forward: by the 2x2-map algorithm or Winograd's F(4x4, 3x3) where they apply, else
+/// as one GEMM over the im2col matrix.
 /// input: [N, H, W, C], weight: [OC, KH, KW, C], bias: [OC] or nil → output: [N, OH, OW, OC].
 /// `workspace` holds at least `g.convolutionWorkspaceCount` floats.
 public func conv2dForward(
@@ -22,7 +26,11 @@ public func conv2dForward(
   weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
   geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
 ) {
-  if g.prefersWinograd {
+  if g.prefersTwoByTwoMap {
+    twoByTwoMapConvForward(
+      output: output, input: input, weight: weight, epilogue: ConvEpilogue(bias: bias), geometry: g,
+      workspace: workspace)
+  } else if g.prefersWinograd {
     winogradConvForward(
       output: output, input: input, weight: weight, epilogue: ConvEpilogue(bias: bias), geometry: g,
       workspace: workspace)
@@ -63,11 +71,16 @@ public func conv2dBackward(
   flippedWeight: UnsafeMutablePointer<Float>? = nil
 ) {
   let (m, k, oc) = (g.columnRows, g.columnWidth, g.outChannels)
-  let columns = columnMatrix(input, g, workspace)
-  // gradWeight[OC, K] += gradOutput[M, OC]ᵀ · columns[M, K]
-  gemm(
-    transposeA: true, transposeB: false, m: oc, n: k, k: m,
-    a: gradOutput, lda: oc, b: columns, ldb: k, beta: 1, c: gradWeight, ldc: k)
+  if g.prefersTwoByTwoMap {
+    twoByTwoMapWeightGradient(
+      gradWeight: gradWeight, gradOutput: gradOutput, input: input, geometry: g, workspace: workspace)
+  } else {
+    let columns = columnMatrix(input, g, workspace)
+    // gradWeight[OC, K] += gradOutput[M, OC]ᵀ · columns[M, K]
+    gemm(
+      transposeA: true, transposeB: false, m: oc, n: k, k: m,
+      a: gradOutput, lda: oc, b: columns, ldb: k, beta: 1, c: gradWeight, ldc: k)
+  }
   if let gradBias {
     sumRows(into: gradBias, gradOutput, rows: m, columns: oc, accumulate: true)
   }

@@ -8,9 +8,9 @@
 /// weight[:, ky, kx, :] for the tap joining them, or zeros when none does.
 extension ConvGeometry {
   /// True when the dense matrix has fewer blocks than im2col has taps (H·W < KH·KW ⇔ fewer
-  /// multiply-adds), so it is the cheaper formulation.
+  /// multiply-adds), so it is the cheaper formulation, unless the 2x2-map algorithm applies.
   public var prefersDenseMatrix: Bool {
-    !isPointwise && inHeight * inWidth < kernelHeight * kernelWidth
+    !isPointwise && inHeight * inWidth < kernelHeight * kernelWidth && !prefersTwoByTwoMap
   }
 
   public var denseRows: Int { outHeight * outWidth * outChannels }

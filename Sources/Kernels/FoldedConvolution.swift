@@ -1,7 +1,7 @@
 /// Inference-time `conv → affine per channel (+ residual) (→ ReLU)`, the shape of every
 /// ResNet conv followed by its eval-mode BatchNorm: the caller folds the per-channel scale into
 /// the weights, and this adds the shift, the residual and the ReLU without a pass of their own
-/// over memory. Winograd does it in its output transform; the GEMM paths work through the
+/// over memory. Winograd and the 2x2-map algorithm do it in their output transforms; the GEMM paths work through the
 /// batch in passes of about 2 MB of output, each prefilled with shift + residual, accumulated
 /// into by the GEMM (beta = 1: OpenBLAS would otherwise zero it first) and rectified while it
 /// is still in cache.
@@ -14,10 +14,15 @@ public func foldedConvForward(
   dense: UnsafePointer<Float>?, shift: UnsafePointer<Float>, residual: UnsafePointer<Float>?, relu: Bool,
   geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
 ) {
+  let epilogue = ConvEpilogue(bias: shift, residual: residual, relu: relu)
+  if g.prefersTwoByTwoMap {
+    twoByTwoMapConvForward(
+      output: output, input: input, weight: weight, epilogue: epilogue, geometry: g, workspace: workspace)
+    return
+  }
   if g.prefersWinograd {
     winogradConvForward(
-      output: output, input: input, weight: weight,
-      epilogue: ConvEpilogue(bias: shift, residual: residual, relu: relu), geometry: g, workspace: workspace)
+      output: output, input: input, weight: weight, epilogue: epilogue, geometry: g, workspace: workspace)
     return
   }
   precondition(!g.prefersDenseMatrix || dense != nil, "the dense-matrix form needs its matrix")

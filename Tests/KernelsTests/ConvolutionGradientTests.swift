@@ -60,9 +60,10 @@ import Testing
 /// The dense-matrix conv for small maps must give what im2col gives, forward and backward.
 @Suite struct DenseMapConvolutionTests {
   static let geometries = [
-    // 3x3 s1 p1 on 2x2 and 1x1 maps, 3x3 s2 p1 from 2x2 to 1x1: ResNet's last stages at 28x28.
+    // 3x3 s1 p1 on 2x1 and 1x1 maps, 3x3 s2 p1 from 2x2 to 1x1: ResNet's last stage at 28x28
+    // (2x2 maps have their own algorithm, TwoByTwoMapTests).
     ConvGeometry(
-      batch: 3, inHeight: 2, inWidth: 2, inChannels: 5, outChannels: 4, kernel: (3, 3), stride: (1, 1),
+      batch: 3, inHeight: 2, inWidth: 1, inChannels: 5, outChannels: 4, kernel: (3, 3), stride: (1, 1),
       padding: (1, 1)),
     ConvGeometry(
       batch: 3, inHeight: 1, inWidth: 1, inChannels: 5, outChannels: 4, kernel: (3, 3), stride: (1, 1),
@@ -213,5 +214,60 @@ import Testing
     #expect(base.prefersWinograd)
     #expect(Self.chunked.winogradTiles > Self.chunked.winogradChunkTiles)
     #expect(!strided.prefersWinograd && !small.prefersWinograd && !wide.prefersWinograd)
+  }
+}
+
+/// The 2x2-map algorithm (9 products per channel pair) must give what im2col + GEMM gives
+/// forward, and the weight gradient a direct sum over taps gives, on channel counts that fill 8
+/// lanes and counts that do not.
+@Suite struct TwoByTwoMapTests {
+  static let geometries = [(8, 16, 3), (5, 9, 2), (17, 3, 4)].map { inChannels, outChannels, batch in
+    ConvGeometry(
+      batch: batch, inHeight: 2, inWidth: 2, inChannels: inChannels, outChannels: outChannels,
+      kernel: (3, 3), stride: (1, 1), padding: (1, 1))
+  }
+
+  @Test(arguments: geometries)
+  func forwardMatchesIm2col(_ g: ConvGeometry) {
+    #expect(g.prefersTwoByTwoMap && !g.prefersDenseMatrix && !g.prefersWinograd)
+    var random = TestRandom(seed: 12)
+    let (x, w, b) = (random.floats(g.inputCount), random.floats(g.weightCount), random.floats(g.outChannels))
+    var reference = [Float](repeating: 0, count: g.outputCount)
+    var twoByTwo = [Float](repeating: .nan, count: g.outputCount)
+    var columns = [Float](repeating: 0, count: g.columnRows * g.columnWidth)
+    var workspace = [Float](repeating: 0, count: g.convolutionWorkspaceCount)
+    im2colConvForward(output: &reference, input: x, weight: w, bias: b, geometry: g, workspace: &columns)
+    conv2dForward(output: &twoByTwo, input: x, weight: w, bias: b, geometry: g, workspace: &workspace)
+    #expect(maxAbsDifference(twoByTwo, reference) < 2e-5 * Float(9 * g.inChannels).squareRoot())
+  }
+
+  @Test(arguments: geometries)
+  func weightGradientMatchesDirectSum(_ g: ConvGeometry) {
+    var random = TestRandom(seed: 13)
+    let (x, dy) = (random.floats(g.inputCount), random.floats(g.outputCount))
+    var reference = [Float](repeating: 0.5, count: g.weightCount)
+    for n in 0..<g.batch {
+      for (oy, ox) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+        for ky in 0..<3 {
+          for kx in 0..<3 {
+            let (iy, ix) = (oy + ky - 1, ox + kx - 1)
+            guard (0..<2).contains(iy), (0..<2).contains(ix) else { continue }
+            for oc in 0..<g.outChannels {
+              for c in 0..<g.inChannels {
+                reference[((oc * 3 + ky) * 3 + kx) * g.inChannels + c] +=
+                  dy[((n * 2 + oy) * 2 + ox) * g.outChannels + oc]
+                  * x[((n * 2 + iy) * 2 + ix) * g.inChannels + c]
+              }
+            }
+          }
+        }
+      }
+    }
+    // Accumulates onto what gradWeight holds (0.5 everywhere), as conv2dBackward does.
+    var gradient = [Float](repeating: 0.5, count: g.weightCount)
+    var workspace = [Float](repeating: 0, count: g.convolutionWorkspaceCount)
+    twoByTwoMapWeightGradient(
+      gradWeight: &gradient, gradOutput: dy, input: x, geometry: g, workspace: &workspace)
+    #expect(maxAbsDifference(gradient, reference) < 2e-5 * Float(4 * g.batch).squareRoot())
   }
 }

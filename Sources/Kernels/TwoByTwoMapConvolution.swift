@@ -1,0 +1,181 @@
+/// 3x3, stride-1, padding-1 convolution on 2x2 maps (ResNet's third stage at 28x28), with 9
+/// multiplies per (input, output) channel pair instead of the 16 of the taps that touch the map.
+/// Along one axis the two outputs are y0 = x0·w1 + x1·w2 and y1 = x0·w0 + x1·w1, which three
+/// products give: m0 = (x0 + x1)·w1, m1 = x1·(w2 - w1), m2 = x0·(w0 - w1); y0 = m0 + m1,
+/// y1 = m0 + m2. Nested over both axes that is 9 points, each one GEMM over the batch.
+///
+/// Transforms per axis: v = T·x = (x0 + x1, x1, x0), u = S·w = (w1, w2 - w1, w0 - w1),
+/// y = A·m = (m0 + m1, m0 + m2). The weight gradient runs them transposed:
+/// dM = Aᵀ·dY·A, dU[e] = dM[e]ᵀ·V[e], dW += Sᵀ·dU·S.
+extension ConvGeometry {
+  /// True for the convs this path handles: 3x3, stride 1, padding 1, on a 2x2 map.
+  public var prefersTwoByTwoMap: Bool {
+    kernelHeight == 3 && kernelWidth == 3 && strideHeight == 1 && strideWidth == 1 && padHeight == 1
+      && padWidth == 1 && inHeight == 2 && inWidth == 2
+  }
+
+  /// Floats of scratch for the forward pass and the weight gradient: U or dU [9, OC, C],
+  /// V [9, N, C] and M or dM [9, N, OC].
+  public var twoByTwoMapWorkspaceCount: Int {
+    9 * (outChannels * inChannels + batch * (inChannels + outChannels))
+  }
+}
+
+/// input [N, 2, 2, C], weight [OC, 3, 3, C] → output [N, 2, 2, OC] through `epilogue`.
+public func twoByTwoMapConvForward(
+  output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+  epilogue: ConvEpilogue, geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
+) {
+  let (n, c, oc) = (g.batch, g.inChannels, g.outChannels)
+  let (transformedWeight, transformedInput, products) = twoByTwoMapBuffers(workspace, g)
+  // U = S w Sᵀ per (filter, channel); V = T x Tᵀ per (image, channel).
+  transformPerGroupOf8(
+    transformedWeight, points: 9, from: weight, taps: 9, rows: oc, channels: c,
+    rowAxis: { axisWeight($0, 1, $1, 1) }, columnAxis: { axisWeight($0, 3, $1, 3) })
+  transformPerGroupOf8(
+    transformedInput, points: 9, from: input, taps: 4, rows: n, channels: c,
+    rowAxis: { axisInput($0, 1, $1, 1) }, columnAxis: { axisInput($0, 3, $1, 3) })
+  // M[e][N, OC] = V[e][N, C] · U[e][OC, C]ᵀ for each of the 9 points e.
+  for point in 0..<9 {
+    gemm(
+      transposeA: false, transposeB: true, m: n, n: oc, k: c, a: transformedInput + point * n * c, lda: c,
+      b: transformedWeight + point * oc * c, ldb: c, beta: 0, c: products + point * n * oc, ldc: oc)
+  }
+  // y = A M Aᵀ per (image, channel), through the epilogue.
+  parallelFor(n) { image in
+    withUnsafeTemporaryAllocation(of: Float8.self, capacity: 9 + 6 + 4) { scratch in
+      let (m, half, y) = (scratch.baseAddress!, scratch.baseAddress! + 9, scratch.baseAddress! + 15)
+      forEachGroupOf8(0..<oc) { channel, lanes in
+        for point in 0..<9 { m[point] = (products + (point * n + image) * oc + channel).load8(lanes: lanes) }
+        for q in 0..<3 { axisOutput(m + q, 3, half + q, 3) }  // [2, 3]
+        for i in 0..<2 { axisOutput(half + 3 * i, 1, y + 2 * i, 1) }  // [2, 2]
+        for pixel in 0..<4 {
+          let index = (image * 4 + pixel) * oc + channel
+          (output + index).store8(
+            epilogue.apply(y[pixel], index: index, channel: channel, lanes: lanes), lanes: lanes)
+        }
+      }
+    }
+  }
+}
+
+/// Accumulates the weight gradient: gradWeight [OC, 3, 3, C] += Σ over the batch of the
+/// products of gradOutput [N, 2, 2, OC] and input [N, 2, 2, C] at each tap.
+public func twoByTwoMapWeightGradient(
+  gradWeight: UnsafeMutablePointer<Float>, gradOutput: UnsafePointer<Float>, input: UnsafePointer<Float>,
+  geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
+) {
+  let (n, c, oc) = (g.batch, g.inChannels, g.outChannels)
+  let (gradTransformedWeight, transformedInput, gradProducts) = twoByTwoMapBuffers(workspace, g)
+  transformPerGroupOf8(
+    transformedInput, points: 9, from: input, taps: 4, rows: n, channels: c,
+    rowAxis: { axisInput($0, 1, $1, 1) }, columnAxis: { axisInput($0, 3, $1, 3) })
+  // dM = Aᵀ dY A per (image, channel).
+  transformPerGroupOf8(
+    gradProducts, points: 9, from: gradOutput, taps: 4, rows: n, channels: oc,
+    rowAxis: { axisGradOutput($0, 1, $1, 1) }, columnAxis: { axisGradOutput($0, 3, $1, 3) })
+  // dU[e][OC, C] = dM[e][N, OC]ᵀ · V[e][N, C].
+  for point in 0..<9 {
+    gemm(
+      transposeA: true, transposeB: false, m: oc, n: c, k: n, a: gradProducts + point * n * oc, lda: oc,
+      b: transformedInput + point * n * c, ldb: c, beta: 0, c: gradTransformedWeight + point * oc * c, ldc: c)
+  }
+  // dW += Sᵀ dU S per (filter, channel).
+  parallelFor(oc) { filter in
+    withUnsafeTemporaryAllocation(of: Float8.self, capacity: 9 + 9 + 9) { scratch in
+      let (du, half, dw) = (scratch.baseAddress!, scratch.baseAddress! + 9, scratch.baseAddress! + 18)
+      forEachGroupOf8(0..<c) { channel, lanes in
+        for point in 0..<9 {
+          du[point] = (gradTransformedWeight + (point * oc + filter) * c + channel).load8(lanes: lanes)
+        }
+        for q in 0..<3 { axisGradWeight(du + q, 3, half + q, 3) }  // [ky, q]
+        for ky in 0..<3 { axisGradWeight(half + 3 * ky, 1, dw + 3 * ky, 1) }  // [ky, kx]
+        for tap in 0..<9 {
+          let destination = gradWeight + (filter * 9 + tap) * c + channel
+          destination.store8(destination.load8(lanes: lanes) + dw[tap], lanes: lanes)
+        }
+      }
+    }
+  }
+}
+
+/// U [9, OC, C], V [9, N, C] and M [9, N, OC] inside the workspace.
+private func twoByTwoMapBuffers(
+  _ workspace: UnsafeMutablePointer<Float>, _ g: ConvGeometry
+) -> (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) {
+  let weights = workspace
+  let inputs = weights + 9 * g.outChannels * g.inChannels
+  return (weights, inputs, inputs + 9 * g.batch * g.inChannels)
+}
+
+/// For each row r of `source` ([rows, taps, channels], the taps a 2x2 or 3x3 grid) and each
+/// group of 8 channels: the 3x3 points of both axes' transform, stored as
+/// transformed[point][r, channel]. `rowAxis` maps one grid row to 3 values (into a
+/// [grid rows, 3] scratch), `columnAxis` one column of that (stride 3) to 3 (stride 3).
+private func transformPerGroupOf8(
+  _ transformed: UnsafeMutablePointer<Float>, points: Int, from source: UnsafePointer<Float>, taps: Int,
+  rows: Int, channels: Int,
+  rowAxis: (UnsafePointer<Float8>, UnsafeMutablePointer<Float8>) -> Void,
+  columnAxis: (UnsafePointer<Float8>, UnsafeMutablePointer<Float8>) -> Void
+) {
+  let side = taps == 9 ? 3 : 2
+  parallelFor(rows) { row in
+    withUnsafeTemporaryAllocation(of: Float8.self, capacity: 9 + 9 + 9) { scratch in
+      let (grid, half, out) = (scratch.baseAddress!, scratch.baseAddress! + 9, scratch.baseAddress! + 18)
+      forEachGroupOf8(0..<channels) { channel, lanes in
+        for tap in 0..<taps {
+          grid[tap] = (source + (row * taps + tap) * channels + channel).load8(lanes: lanes)
+        }
+        for gridRow in 0..<side { rowAxis(grid + side * gridRow, half + 3 * gridRow) }
+        for q in 0..<3 { columnAxis(half + q, out + q) }
+        for point in 0..<points {
+          (transformed + (point * rows + row) * channels + channel).store8(out[point], lanes: lanes)
+        }
+      }
+    }
+  }
+}
+
+// One axis of each transform: `from`/`to` are the strides of its input and output values.
+
+/// v = T·x = (x0 + x1, x1, x0).
+@inline(__always)
+private func axisInput(_ x: UnsafePointer<Float8>, _ from: Int, _ v: UnsafeMutablePointer<Float8>, _ to: Int)
+{
+  let (x0, x1) = (x[0], x[from])
+  (v[0], v[to], v[2 * to]) = (x0 + x1, x1, x0)
+}
+
+/// u = S·w = (w1, w2 - w1, w0 - w1).
+@inline(__always)
+private func axisWeight(_ w: UnsafePointer<Float8>, _ from: Int, _ u: UnsafeMutablePointer<Float8>, _ to: Int)
+{
+  let (w0, w1, w2) = (w[0], w[from], w[2 * from])
+  (u[0], u[to], u[2 * to]) = (w1, w2 - w1, w0 - w1)
+}
+
+/// y = A·m = (m0 + m1, m0 + m2).
+@inline(__always)
+private func axisOutput(_ m: UnsafePointer<Float8>, _ from: Int, _ y: UnsafeMutablePointer<Float8>, _ to: Int)
+{
+  let (m0, m1, m2) = (m[0], m[from], m[2 * from])
+  (y[0], y[to]) = (m0 + m1, m0 + m2)
+}
+
+/// dm = Aᵀ·dy = (dy0 + dy1, dy0, dy1).
+@inline(__always)
+private func axisGradOutput(
+  _ dy: UnsafePointer<Float8>, _ from: Int, _ dm: UnsafeMutablePointer<Float8>, _ to: Int
+) {
+  let (dy0, dy1) = (dy[0], dy[from])
+  (dm[0], dm[to], dm[2 * to]) = (dy0 + dy1, dy0, dy1)
+}
+
+/// dw = Sᵀ·du = (du2, du0 - du1 - du2, du1).
+@inline(__always)
+private func axisGradWeight(
+  _ du: UnsafePointer<Float8>, _ from: Int, _ dw: UnsafeMutablePointer<Float8>, _ to: Int
+) {
+  let (du0, du1, du2) = (du[0], du[from], du[2 * from])
+  (dw[0], dw[to], dw[2 * to]) = (du2, du0 - du1 - du2, du1)
+}
