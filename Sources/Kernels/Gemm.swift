@@ -17,6 +17,14 @@ public func gemm(
     }
     return
   }
+  var beta = beta
+  if beta == 0 && ldc == n {
+    // OpenBLAS clears C for beta = 0 with a scalar store loop (sgemm_beta: 6.6% of a ResNet50
+    // training step); memset's vector stores take 2.3%, and 0 + AB is what beta = 0 gives.
+    // One thread: dispatching it to both woke OpenBLAS's idle workers into the scheduler.
+    c.update(repeating: 0, count: m * n)
+    beta = 1
+  }
   OpenBLAS.sgemm(
     CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
