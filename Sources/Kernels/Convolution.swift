@@ -2,8 +2,9 @@ extension ConvGeometry {
   /// Floats of scratch `conv2dForward` and `conv2dBackward` need (the latter's input-gradient
   /// conv included).
   public var convolutionWorkspaceCount: Int {
-    // The weight gradient unfolds the input (columnMatrixCount; on a 2x2 map it transforms it
-    // as the forward pass does), and so does the input gradient without a flipped kernel.
+    // The weight gradient unfolds the input (columnMatrixCount) unless Winograd or the 2x2-map
+    // algorithm transforms it as the forward pass does; the input gradient without a flipped
+    // kernel unfolds too.
     let transposed = inputGradientGeometry?.forwardWorkspaceCount ?? 0
     return max(columnMatrixCount, forwardWorkspaceCount, transposed)
   }
@@ -73,6 +74,9 @@ public func conv2dBackward(
   let (m, k, oc) = (g.columnRows, g.columnWidth, g.outChannels)
   if g.prefersTwoByTwoMap {
     twoByTwoMapWeightGradient(
+      gradWeight: gradWeight, gradOutput: gradOutput, input: input, geometry: g, workspace: workspace)
+  } else if g.prefersWinograd {
+    winogradWeightGradient(
       gradWeight: gradWeight, gradOutput: gradOutput, input: input, geometry: g, workspace: workspace)
   } else {
     let columns = columnMatrix(input, g, workspace)

@@ -28,13 +28,11 @@ public func twoByTwoMapConvForward(
 ) {
   let (n, c, oc) = (g.batch, g.inChannels, g.outChannels)
   let (transformedWeight, transformedInput, products) = twoByTwoMapBuffers(workspace, g)
-  // U = S w Sᵀ per (filter, channel); V = T x Tᵀ per (image, channel).
+  // U = S w Sᵀ per (filter, channel).
   transformPerGroupOf8(
     transformedWeight, points: 9, from: weight, taps: 9, rows: oc, channels: c,
     rowAxis: { axisWeight($0, 1, $1, 1) }, columnAxis: { axisWeight($0, 3, $1, 3) })
-  transformPerGroupOf8(
-    transformedInput, points: 9, from: input, taps: 4, rows: n, channels: c,
-    rowAxis: { axisInput($0, 1, $1, 1) }, columnAxis: { axisInput($0, 3, $1, 3) })
+  twoByTwoMapInputTransform(transformedInput, input, g)
   // M[e][N, OC] = V[e][N, C] · U[e][OC, C]ᵀ for each of the 9 points e.
   for point in 0..<9 {
     gemm(
@@ -67,9 +65,7 @@ public func twoByTwoMapWeightGradient(
 ) {
   let (n, c, oc) = (g.batch, g.inChannels, g.outChannels)
   let (gradTransformedWeight, transformedInput, gradProducts) = twoByTwoMapBuffers(workspace, g)
-  transformPerGroupOf8(
-    transformedInput, points: 9, from: input, taps: 4, rows: n, channels: c,
-    rowAxis: { axisInput($0, 1, $1, 1) }, columnAxis: { axisInput($0, 3, $1, 3) })
+  twoByTwoMapInputTransform(transformedInput, input, g)
   // dM = Aᵀ dY A per (image, channel).
   transformPerGroupOf8(
     gradProducts, points: 9, from: gradOutput, taps: 4, rows: n, channels: oc,
@@ -97,6 +93,15 @@ public func twoByTwoMapWeightGradient(
       }
     }
   }
+}
+
+/// V[3p + q][n, c] = (T x Tᵀ)[p][q] for x = input[n, :, :, c].
+private func twoByTwoMapInputTransform(
+  _ transformed: UnsafeMutablePointer<Float>, _ input: UnsafePointer<Float>, _ g: ConvGeometry
+) {
+  transformPerGroupOf8(
+    transformed, points: 9, from: input, taps: 4, rows: g.batch, channels: g.inChannels,
+    rowAxis: { axisInput($0, 1, $1, 1) }, columnAxis: { axisInput($0, 3, $1, 3) })
 }
 
 /// U [9, OC, C], V [9, N, C] and M [9, N, OC] inside the workspace.

@@ -201,6 +201,32 @@ import Testing
     #expect(maxAbsDifference(winograd, reference) < 2e-5 * scale)
   }
 
+  /// Outputs much wider than inputs: the weight gradient's passes (sized to the im2col matrix it
+  /// replaces) then cover 404 of the 441 tiles, so it takes two.
+  static let wideOutput = ConvGeometry(
+    batch: 9, inHeight: 28, inWidth: 28, inChannels: 8, outChannels: 64, kernel: (3, 3), stride: (1, 1),
+    padding: (1, 1))
+
+  @Test(arguments: geometries + [chunked, wideOutput])
+  func weightGradientMatchesIm2col(_ g: ConvGeometry) {
+    var random = TestRandom(seed: 14)
+    let (x, dy) = (random.floats(g.inputCount), random.floats(g.outputCount))
+    var columns = [Float](repeating: 0, count: g.columnRows * g.columnWidth)
+    im2col(&columns, x, g)
+    // Both accumulate onto what the gradient holds (0.5 everywhere).
+    var reference = [Float](repeating: 0.5, count: g.weightCount)
+    gemm(
+      transposeA: true, transposeB: false, m: g.outChannels, n: g.columnWidth, k: g.columnRows, a: dy,
+      lda: g.outChannels, b: columns, ldb: g.columnWidth, beta: 1, c: &reference, ldc: g.columnWidth)
+    var winograd = [Float](repeating: 0.5, count: g.weightCount)
+    var workspace = [Float](repeating: .nan, count: g.convolutionWorkspaceCount)
+    winogradWeightGradient(
+      gradWeight: &winograd, gradOutput: dy, input: x, geometry: g, workspace: &workspace)
+    // Sums over N·H·W pixels of products in [-1, 1], through the transforms' rounding.
+    let scale = Float(g.columnRows).squareRoot()
+    #expect(maxAbsDifference(winograd, reference) < 2e-5 * scale)
+  }
+
   @Test func appliesOnlyToThreeByThreeStrideOnePadOne() {
     let base = ConvGeometry(
       batch: 1, inHeight: 7, inWidth: 7, inChannels: 8, outChannels: 8, kernel: (3, 3), stride: (1, 1),
@@ -213,6 +239,7 @@ import Testing
     (wide.kernelHeight, wide.kernelWidth) = (5, 5)
     #expect(base.prefersWinograd)
     #expect(Self.chunked.winogradTiles > Self.chunked.winogradChunkTiles)
+    #expect(Self.wideOutput.winogradTiles > Self.wideOutput.winogradWeightGradientChunkTiles)
     #expect(!strided.prefersWinograd && !small.prefersWinograd && !wide.prefersWinograd)
   }
 }
