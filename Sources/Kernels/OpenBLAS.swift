@@ -7,11 +7,14 @@ import CBLAS
 /// OpenBLAS, opened on first use instead of linked, so that its environment is set before its
 /// constructor reads it. By default each OpenBLAS worker busy-waits (sched_yield in a loop) for
 /// 2^28 cycles, about 0.1 s, after every GEMM: between two GEMMs of a training step it takes a
-/// core from the element-wise kernels. Sleeping at once instead (2^4 cycles) took ResNet50
-/// training from 97–100 to 108 images/s in an interleaved A/B on the 2-core machine. A value set
-/// by the user wins.
+/// core from the element-wise kernels. Sleeping at once (2^4 cycles) took ResNet50 training from
+/// 97–100 to 108 images/s in an interleaved A/B on the 2-core machine; but with a thousand GEMMs a
+/// step (Winograd's 36 per pass) every call then waits for its workers to wake (6–11% of samples
+/// in the scheduler). 2^16 cycles (~25 µs) keeps them awake across back-to-back GEMMs:
+/// ResNet50 training 130 → 144 images/s (medians of alternating runs). A value set by the user
+/// wins.
 enum OpenBLAS {
-  static let threadTimeout = "4"
+  static let threadTimeout = "16"
 
   static let sgemm: digits_cblas_sgemm = symbol("cblas_sgemm")
   static let setThreadCount: digits_openblas_set_num_threads = symbol("openblas_set_num_threads")

@@ -179,9 +179,9 @@ import Testing
       kernel: (3, 3), stride: (1, 1), padding: (1, 1))
   }
 
-  /// 70 images of 7x7 (280 tiles) take two passes of at most 227 tiles (64 + 64 channels).
+  /// 130 images of 7x7 (520 tiles) take two passes of at most 512 tiles.
   static let chunked = ConvGeometry(
-    batch: 70, inHeight: 7, inWidth: 7, inChannels: 64, outChannels: 64, kernel: (3, 3), stride: (1, 1),
+    batch: 130, inHeight: 7, inWidth: 7, inChannels: 64, outChannels: 64, kernel: (3, 3), stride: (1, 1),
     padding: (1, 1))
 
   @Test(arguments: geometries + [chunked])
@@ -202,9 +202,9 @@ import Testing
   }
 
   /// Outputs much wider than inputs: the weight gradient's passes (sized to the im2col matrix it
-  /// replaces) then cover 404 of the 441 tiles, so it takes two.
+  /// replaces, at least the forward's) then cover 512 of the 588 tiles, so it takes two.
   static let wideOutput = ConvGeometry(
-    batch: 9, inHeight: 28, inWidth: 28, inChannels: 8, outChannels: 64, kernel: (3, 3), stride: (1, 1),
+    batch: 12, inHeight: 28, inWidth: 28, inChannels: 8, outChannels: 64, kernel: (3, 3), stride: (1, 1),
     padding: (1, 1))
 
   @Test(arguments: geometries + [chunked, wideOutput])
