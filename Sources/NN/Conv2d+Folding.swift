@@ -1,9 +1,16 @@
 import Kernels
 
 extension Conv2d {
+  /// Folding writes a scaled copy of the weights and saves a pass over the output (the norm's,
+  /// and the residual join's): worth it when the output is at least as large as the weights,
+  /// which a batch of 1024 is on all but ResNet's last stage, and a single image on few.
+  public func foldingPays(for input: Tensor) -> Bool {
+    geometry(for: input).outputCount >= weight.count
+  }
+
   /// Inference (no backward may follow): relu?(norm(conv(input)) + residual?) in one pass, the
   /// norm's eval-mode affine folded into the weights (see `foldedConvForward`). Folding costs a
-  /// pass over the weights per call, small beside a batch's activations.
+  /// pass over the weights per call (see `foldingPays`).
   public func forward(
     _ input: Tensor, foldingIn norm: BatchNorm2d, residual: Tensor?, relu: Bool, context: ExecutionContext
   ) -> Tensor {

@@ -94,13 +94,18 @@ public final class Conv2d: Layer {
     kernelScratch.deallocate()
   }
 
-  /// The geometry of a forward pass over `input`, with `output` sized for it.
-  func prepareOutput(for input: Tensor) -> ConvGeometry {
+  /// The shapes of a forward pass over `input`.
+  func geometry(for input: Tensor) -> ConvGeometry {
     precondition(
       input.channels == inputChannels, "conv expects \(inputChannels) channels, got \(input.channels)")
-    let g = ConvGeometry(
+    return ConvGeometry(
       batch: input.batch, inHeight: input.height, inWidth: input.width, inChannels: inputChannels,
       outChannels: outputChannels, kernel: kernelSize, stride: stride, padding: padding)
+  }
+
+  /// The geometry of a forward pass over `input`, with `output` sized for it.
+  func prepareOutput(for input: Tensor) -> ConvGeometry {
+    let g = geometry(for: input)
     output.resize(batch: g.batch, height: g.outHeight, width: g.outWidth, channels: outputChannels)
     return g
   }

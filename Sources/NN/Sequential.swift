@@ -1,3 +1,5 @@
+import Kernels
+
 /// Layers applied in order; backward runs them in reverse.
 public final class Sequential: Layer {
   public let layers: [any Layer]
@@ -18,8 +20,9 @@ public final class Sequential: Layer {
   }
 
   /// Inference: each Conv2d followed by a BatchNorm2d runs as one conv with the norm folded in
-  /// (`Conv2d.forward(_:foldingIn:...)`). A `residual` joins at the end, which must then be such
-  /// a pair: the result is relu(norm(conv(x)) + residual), a residual block's output.
+  /// (`Conv2d.forward(_:foldingIn:...)`) where that saves memory traffic. A `residual` joins at
+  /// the end, which must then be such a pair: the result is relu(norm(conv(x)) + residual), a
+  /// residual block's output.
   public func forwardFolding(_ input: Tensor, residual: Tensor?, context: ExecutionContext) -> Tensor {
     var x = input
     var index = 0
@@ -28,7 +31,14 @@ public final class Sequential: Layer {
       if let conv = layer as? Conv2d, index + 1 < layers.count, let norm = layers[index + 1] as? BatchNorm2d {
         let joins = index + 2 == layers.count ? residual : nil
         x = context.timed(conv.operationKind, "forward") {
-          conv.forward(
+          guard conv.foldingPays(for: x) else {
+            let normalized = norm.forward(conv.forward(x, context: context), context: context)
+            if let joins {
+              addReluForward(output: normalized.data, normalized.data, joins.data, count: normalized.count)
+            }
+            return normalized
+          }
+          return conv.forward(
             x, foldingIn: norm, residual: joins, relu: norm.fusedReLU || joins != nil, context: context)
         }
         index += 2
