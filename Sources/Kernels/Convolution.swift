@@ -2,6 +2,7 @@ extension ConvGeometry {
   /// Floats of scratch `conv2dForward` and `conv2dBackward` need (the latter's input-gradient
   /// conv included).
   public var convolutionWorkspaceCount: Int {
+    if prefersValidTaps { return 0 }
     // The weight gradient unfolds the input (columnMatrixCount) unless Winograd or the 2x2-map
     // algorithm transforms it as the forward pass does; the input gradient without a flipped
     // kernel unfolds too.
@@ -10,16 +11,18 @@ extension ConvGeometry {
   }
 
   var forwardWorkspaceCount: Int {
-    prefersTwoByTwoMap
-      ? twoByTwoMapWorkspaceCount : prefersWinograd ? winogradWorkspaceCount : columnMatrixCount
+    prefersValidTaps
+      ? 0
+      : prefersTwoByTwoMap
+        ? twoByTwoMapWorkspaceCount : prefersWinograd ? winogradWorkspaceCount : columnMatrixCount
   }
 
   /// Floats of the im2col matrix; none for a pointwise conv, which reads its input as one.
   var columnMatrixCount: Int { isPointwise ? 0 : columnRows * columnWidth }
 }
 
-/// Conv2d forward: by the 2x2-map algorithm or Winograd's F(4x4, 3x3) where they apply, else
-/// as one GEMM over the im2col matrix.
+/// Conv2d forward: by the 2x2-map algorithm, Winograd's F(4x4, 3x3) or GEMMs over the valid
+/// taps where they apply, else as one GEMM over the im2col matrix.
 /// input: [N, H, W, C], weight: [OC, KH, KW, C], bias: [OC] or nil → output: [N, OH, OW, OC].
 /// `workspace` holds at least `g.convolutionWorkspaceCount` floats.
 public func conv2dForward(
@@ -35,6 +38,8 @@ public func conv2dForward(
     winogradConvForward(
       output: output, input: input, weight: weight, epilogue: ConvEpilogue(bias: bias), geometry: g,
       workspace: workspace)
+  } else if g.prefersValidTaps {
+    validTapConvForward(output: output, input: input, weight: weight, bias: bias, geometry: g)
   } else {
     im2colConvForward(
       output: output, input: input, weight: weight, bias: bias, geometry: g, workspace: workspace)
@@ -71,6 +76,12 @@ public func conv2dBackward(
   geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>,
   flippedWeight: UnsafeMutablePointer<Float>? = nil
 ) {
+  if g.prefersValidTaps {
+    validTapConvBackward(
+      gradInput: gradInput, gradWeight: gradWeight, gradBias: gradBias, gradOutput: gradOutput, input: input,
+      weight: weight, geometry: g)
+    return
+  }
   let (m, k, oc) = (g.columnRows, g.columnWidth, g.outChannels)
   if g.prefersTwoByTwoMap {
     twoByTwoMapWeightGradient(

@@ -7,11 +7,10 @@
 /// is still in cache.
 ///
 /// input [N, H, W, C], weight [OC, KH, KW, C] (scale folded in), shift [OC], residual like the
-/// output or nil → output [N, OH, OW, OC]. `dense` is the dense matrix of the folded weights
-/// when `g.prefersDenseMatrix`; `workspace` holds `g.convolutionWorkspaceCount` floats.
+/// output or nil → output [N, OH, OW, OC]; `workspace` holds `g.convolutionWorkspaceCount` floats.
 public func foldedConvForward(
   output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-  dense: UnsafePointer<Float>?, shift: UnsafePointer<Float>, residual: UnsafePointer<Float>?, relu: Bool,
+  shift: UnsafePointer<Float>, residual: UnsafePointer<Float>?, relu: Bool,
   geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
 ) {
   let epilogue = ConvEpilogue(bias: shift, residual: residual, relu: relu)
@@ -25,7 +24,6 @@ public func foldedConvForward(
       output: output, input: input, weight: weight, epilogue: epilogue, geometry: g, workspace: workspace)
     return
   }
-  precondition(!g.prefersDenseMatrix || dense != nil, "the dense-matrix form needs its matrix")
   let outputPerImage = g.outHeight * g.outWidth * g.outChannels
   let inputPerImage = g.inHeight * g.inWidth * g.inChannels
   let imagesPerPass = min(g.batch, max(1, foldedPassFloats / outputPerImage))
@@ -37,9 +35,9 @@ public func foldedConvForward(
     fillRows(
       passOutput, rows: pass.columnRows, columns: g.outChannels, with: shift,
       adding: residual.map { $0 + start * outputPerImage })
-    if let dense {
-      denseConvForward(
-        output: passOutput, input: passInput, dense: dense, bias: nil, geometry: pass, accumulate: true)
+    if g.prefersValidTaps {
+      validTapConvForward(
+        output: passOutput, input: passInput, weight: weight, bias: nil, geometry: pass, accumulate: true)
     } else {
       im2colConvForward(
         output: passOutput, input: passInput, weight: weight, bias: nil, geometry: pass,

@@ -25,14 +25,8 @@ extension Conv2d {
         for channel in 0..<outputChannels { shift[channel] += bias.value[channel] * scale[channel] }
       }
       scaleRows(kernelScratch, weight.value, rows: outputChannels, columns: g.columnWidth, by: scale)
-      var denseMatrix: UnsafePointer<Float>?
-      if g.prefersDenseMatrix {
-        reserveDense(g.denseRows * g.denseColumns)
-        denseConvMatrix(dense, weight: kernelScratch, g)
-        denseMatrix = UnsafePointer(dense)
-      }
       foldedConvForward(
-        output: output.data, input: input.data, weight: kernelScratch, dense: denseMatrix, shift: shift,
+        output: output.data, input: input.data, weight: kernelScratch, shift: shift,
         residual: residual?.data, relu: relu, geometry: g, workspace: workspace(g, context))
     }
     self.input = nil

@@ -17,9 +17,6 @@ public final class Conv2d: Layer {
   var input: Tensor?
   /// The shapes of the last forward pass.
   public internal(set) var geometry: ConvGeometry?
-  /// The dense-matrix form of the weights for small input maps, rebuilt each forward pass.
-  private(set) var dense = UnsafeMutablePointer<Float>.allocate(capacity: 0)
-  private var denseCapacity = 0
   /// Scratch of the weight's size: in training the flipped kernel [I, KH, KW, O] for the
   /// stride-1 input gradient (see TransposedConvolution), in inference the BN-folded kernel.
   let kernelScratch: UnsafeMutablePointer<Float>
@@ -58,15 +55,9 @@ public final class Conv2d: Layer {
 
   public func forward(_ input: Tensor, context: ExecutionContext) -> Tensor {
     let g = prepareOutput(for: input)
-    if g.prefersDenseMatrix {
-      reserveDense(g.denseRows * g.denseColumns)
-      denseConvMatrix(dense, weight: weight.value, g)
-      denseConvForward(output: output.data, input: input.data, dense: dense, bias: bias?.value, geometry: g)
-    } else {
-      conv2dForward(
-        output: output.data, input: input.data, weight: weight.value, bias: bias?.value,
-        geometry: g, workspace: workspace(g, context))
-    }
+    conv2dForward(
+      output: output.data, input: input.data, weight: weight.value, bias: bias?.value,
+      geometry: g, workspace: workspace(g, context))
     self.input = input
     geometry = g
     return output
@@ -75,13 +66,6 @@ public final class Conv2d: Layer {
   public func backward(_ gradOutput: Tensor, context: ExecutionContext) -> Tensor {
     guard let input, let g = geometry else { preconditionFailure("Conv2d.backward before forward") }
     if computesInputGradient { gradInput.resize(like: input) }
-    if g.prefersDenseMatrix {
-      denseConvBackward(
-        gradInput: computesInputGradient ? gradInput.data : nil, gradWeight: weight.gradient,
-        gradBias: bias?.gradient, gradDense: context.workspace(g.denseRows * g.denseColumns),
-        gradOutput: gradOutput.data, input: input.data, dense: dense, geometry: g)
-      return gradInput
-    }
     conv2dBackward(
       gradInput: computesInputGradient ? gradInput.data : nil, gradWeight: weight.gradient,
       gradBias: bias?.gradient, gradOutput: gradOutput.data, input: input.data,
@@ -90,7 +74,6 @@ public final class Conv2d: Layer {
   }
 
   deinit {
-    dense.deallocate()
     kernelScratch.deallocate()
   }
 
@@ -108,13 +91,6 @@ public final class Conv2d: Layer {
     let g = geometry(for: input)
     output.resize(batch: g.batch, height: g.outHeight, width: g.outWidth, channels: outputChannels)
     return g
-  }
-
-  func reserveDense(_ count: Int) {
-    guard count > denseCapacity else { return }
-    dense.deallocate()
-    dense = .allocate(capacity: count)
-    denseCapacity = count
   }
 
   func workspace(_ g: ConvGeometry, _ context: ExecutionContext) -> UnsafeMutablePointer<Float> {
