@@ -24,25 +24,28 @@ extension ConvGeometry {
 /// Conv2d forward: by the 2x2-map algorithm, Winograd's F(4x4, 3x3) or GEMMs over the valid
 /// taps where they apply, else as one GEMM over the im2col matrix.
 /// input: [N, H, W, C], weight: [OC, KH, KW, C], bias: [OC] or nil → output: [N, OH, OW, OC].
-/// `workspace` holds at least `g.convolutionWorkspaceCount` floats.
+/// `workspace` holds at least `g.convolutionWorkspaceCount` floats. With `accumulate` the
+/// result adds to what `output` holds.
 public func conv2dForward(
   output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
   weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-  geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
+  geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>, accumulate: Bool = false
 ) {
+  // The transform paths read what `output` holds as a residual right before storing each value.
+  let epilogue = ConvEpilogue(bias: bias, residual: accumulate ? UnsafePointer(output) : nil)
   if g.prefersTwoByTwoMap {
     twoByTwoMapConvForward(
-      output: output, input: input, weight: weight, epilogue: ConvEpilogue(bias: bias), geometry: g,
-      workspace: workspace)
+      output: output, input: input, weight: weight, epilogue: epilogue, geometry: g, workspace: workspace)
   } else if g.prefersWinograd {
     winogradConvForward(
-      output: output, input: input, weight: weight, epilogue: ConvEpilogue(bias: bias), geometry: g,
-      workspace: workspace)
+      output: output, input: input, weight: weight, epilogue: epilogue, geometry: g, workspace: workspace)
   } else if g.prefersValidTaps {
-    validTapConvForward(output: output, input: input, weight: weight, bias: bias, geometry: g)
+    validTapConvForward(
+      output: output, input: input, weight: weight, bias: bias, geometry: g, accumulate: accumulate)
   } else {
     im2colConvForward(
-      output: output, input: input, weight: weight, bias: bias, geometry: g, workspace: workspace)
+      output: output, input: input, weight: weight, bias: bias, geometry: g, workspace: workspace,
+      accumulate: accumulate)
   }
 }
 
@@ -65,7 +68,8 @@ public func im2colConvForward(
 }
 
 /// Conv2d backward. Accumulates into `gradWeight` ([OC, KH, KW, C]) and `gradBias` ([OC]);
-/// overwrites `gradInput` ([N, H, W, C]) when it is non-nil.
+/// overwrites `gradInput` ([N, H, W, C]) when it is non-nil, or adds to it with
+/// `accumulateInputGradient` (a residual block's input gradient: the shortcut's plus the branch's).
 /// gradOutput: [N, OH, OW, OC]; `workspace` as for the forward pass (and, for stride-1
 /// convs given `flippedWeight` ([C, KH, KW, OC] floats of scratch), as for the input-gradient conv):
 /// `g.convolutionWorkspaceCount` floats.
@@ -74,12 +78,12 @@ public func conv2dBackward(
   gradBias: UnsafeMutablePointer<Float>?,
   gradOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
   geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>,
-  flippedWeight: UnsafeMutablePointer<Float>? = nil
+  flippedWeight: UnsafeMutablePointer<Float>? = nil, accumulateInputGradient: Bool = false
 ) {
   if g.prefersValidTaps {
     validTapConvBackward(
       gradInput: gradInput, gradWeight: gradWeight, gradBias: gradBias, gradOutput: gradOutput, input: input,
-      weight: weight, geometry: g)
+      weight: weight, geometry: g, accumulateInputGradient: accumulateInputGradient)
     return
   }
   let (m, k, oc) = (g.columnRows, g.columnWidth, g.outChannels)
@@ -104,16 +108,17 @@ public func conv2dBackward(
     flipKernelForInputGradient(flippedWeight, weight: weight, g)
     conv2dForward(
       output: gradInput, input: gradOutput, weight: flippedWeight, bias: nil, geometry: transposed,
-      workspace: workspace)
+      workspace: workspace, accumulate: accumulateInputGradient)
     return
   }
   // gradColumns[M, K] = gradOutput[M, OC] · weight[OC, K]; the workspace is free again.
   let gradColumns = g.isPointwise ? gradInput : workspace
   gemm(
     transposeA: false, transposeB: false, m: m, n: k, k: oc,
-    a: gradOutput, lda: oc, b: weight, ldb: k, beta: 0, c: gradColumns, ldc: k)
+    a: gradOutput, lda: oc, b: weight, ldb: k, beta: g.isPointwise && accumulateInputGradient ? 1 : 0,
+    c: gradColumns, ldc: k)
   if !g.isPointwise {
-    col2im(gradInput, workspace, g)
+    col2im(gradInput, workspace, g, accumulate: accumulateInputGradient)
   }
 }
 

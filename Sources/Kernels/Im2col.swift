@@ -33,9 +33,11 @@ public func im2col(
 }
 
 /// Folds im2col gradients back onto the input, summing overlapping taps.
-/// columns: [N·OH·OW, KH·KW·C] → gradInput: [N, H, W, C] (overwritten).
+/// columns: [N·OH·OW, KH·KW·C] → gradInput: [N, H, W, C] (overwritten, or added to with
+/// `accumulate`).
 public func col2im(
-  _ gradInput: UnsafeMutablePointer<Float>, _ columns: UnsafePointer<Float>, _ g: ConvGeometry
+  _ gradInput: UnsafeMutablePointer<Float>, _ columns: UnsafePointer<Float>, _ g: ConvGeometry,
+  accumulate: Bool = false
 ) {
   let (oh, ow, c) = (g.outHeight, g.outWidth, g.inChannels)
   let width = g.columnWidth
@@ -43,7 +45,7 @@ public func col2im(
   // One worker per image: taps of different images never overlap.
   parallelFor(g.batch) { n in
     let image = gradInput + n * imageCount
-    image.update(repeating: 0, count: imageCount)
+    if !accumulate { image.update(repeating: 0, count: imageCount) }
     for y in 0..<oh {
       for x in 0..<ow {
         var src = columns + ((n * oh + y) * ow + x) * width

@@ -82,17 +82,17 @@ public func validTapConvForward(
 }
 
 /// Backward: gradWeight and gradBias accumulate; gradInput ([N, H, W, C]) is overwritten when
-/// non-nil. gradOutput: [N, OH, OW, OC].
+/// non-nil, or added to with `accumulateInputGradient`. gradOutput: [N, OH, OW, OC].
 public func validTapConvBackward(
   gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
   gradBias: UnsafeMutablePointer<Float>?, gradOutput: UnsafePointer<Float>, input: UnsafePointer<Float>,
-  weight: UnsafePointer<Float>, geometry g: ConvGeometry
+  weight: UnsafePointer<Float>, geometry g: ConvGeometry, accumulateInputGradient: Bool = false
 ) {
   let (c, oc) = (g.inChannels, g.outChannels)
   let (imageStride, outputStride, weightRow) = (
     g.inHeight * g.inWidth * c, g.outHeight * g.outWidth * oc, g.columnWidth
   )
-  gradInput?.update(repeating: 0, count: g.inputCount)
+  if !accumulateInputGradient { gradInput?.update(repeating: 0, count: g.inputCount) }
   g.forEachValidTapRow { outputPixel, ky, kx, taps, inputPixel in
     let (dY, w) = (gradOutput + outputPixel * oc, (ky * g.kernelWidth + kx) * c)
     // gradWeight[OC, taps·C] += dY[N, OC]ᵀ · input[N, taps·C]

@@ -104,12 +104,10 @@ public final class ResidualBlock: Layer {
       reluBackward(
         gradInput: gradJoin.data, gradOutput: gradOutput.data, output: output.data, count: output.count)
     }
-    let gradMain = main.backward(gradJoin, context: context)
+    // The shortcut's gradient first; the main branch's first conv then adds its input gradient
+    // onto it in its GEMM, with no pass of its own to sum the two. With an identity shortcut
+    // that sum lands in gradJoin, which the branch's last layer has read by then.
     let gradShortcut = downsample?.backward(gradJoin, context: context) ?? gradJoin
-    // gradMain belongs to conv1 and is rewritten on its next backward: sum into it in place.
-    context.timed(.activation, "backward") {
-      accumulate(gradMain.data, gradShortcut.data, count: gradMain.count)
-    }
-    return gradMain
+    return main.backward(gradJoin, accumulatingInputGradientInto: gradShortcut, context: context)
   }
 }

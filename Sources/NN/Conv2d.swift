@@ -64,13 +64,30 @@ public final class Conv2d: Layer {
   }
 
   public func backward(_ gradOutput: Tensor, context: ExecutionContext) -> Tensor {
-    guard let input, let g = geometry else { preconditionFailure("Conv2d.backward before forward") }
+    guard let input else { preconditionFailure("Conv2d.backward before forward") }
     if computesInputGradient { gradInput.resize(like: input) }
-    conv2dBackward(
-      gradInput: computesInputGradient ? gradInput.data : nil, gradWeight: weight.gradient,
-      gradBias: bias?.gradient, gradOutput: gradOutput.data, input: input.data,
-      weight: weight.value, geometry: g, workspace: workspace(g, context), flippedWeight: kernelScratch)
+    backward(
+      gradOutput, inputGradient: computesInputGradient ? gradInput : nil, accumulate: false, context: context)
     return gradInput
+  }
+
+  /// Backward that adds the input gradient to `target` (shaped like the input) instead of
+  /// writing a tensor of its own: where two gradients meet, it saves a pass that would sum them.
+  public func backward(
+    _ gradOutput: Tensor, accumulatingInputGradientInto target: Tensor, context: ExecutionContext
+  ) {
+    precondition(target.count == input?.count, "input-gradient target shaped unlike the conv input")
+    backward(gradOutput, inputGradient: target, accumulate: true, context: context)
+  }
+
+  private func backward(
+    _ gradOutput: Tensor, inputGradient: Tensor?, accumulate: Bool, context: ExecutionContext
+  ) {
+    guard let input, let g = geometry else { preconditionFailure("Conv2d.backward before forward") }
+    conv2dBackward(
+      gradInput: inputGradient?.data, gradWeight: weight.gradient, gradBias: bias?.gradient,
+      gradOutput: gradOutput.data, input: input.data, weight: weight.value, geometry: g,
+      workspace: workspace(g, context), flippedWeight: kernelScratch, accumulateInputGradient: accumulate)
   }
 
   deinit {

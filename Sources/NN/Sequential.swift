@@ -59,4 +59,28 @@ public final class Sequential: Layer {
     }
     return g
   }
+
+  /// Backward whose input gradient is added to `target` (a residual block's shortcut gradient)
+  /// and returned: a first conv adds its own in its GEMM; any other first layer's is summed in.
+  public func backward(
+    _ gradOutput: Tensor, accumulatingInputGradientInto target: Tensor, context: ExecutionContext
+  ) -> Tensor {
+    var g = gradOutput
+    for layer in layers.dropFirst().reversed() {
+      g = context.timed(layer.operationKind, "backward") { layer.backward(g, context: context) }
+    }
+    guard let first = layers.first else {
+      accumulate(target.data, g.data, count: target.count)
+      return target
+    }
+    context.timed(first.operationKind, "backward") {
+      if let conv = first as? Conv2d, conv.computesInputGradient {
+        conv.backward(g, accumulatingInputGradientInto: target, context: context)
+      } else {
+        let gradInput = first.backward(g, context: context)
+        accumulate(target.data, gradInput.data, count: target.count)
+      }
+    }
+    return target
+  }
 }

@@ -48,6 +48,40 @@ import Testing
     #expect(finiteDifferenceError(at: b, analytic: gradB) { weightedSum(forward(x, w, $0, g), r) } < 1e-2)
   }
 
+  /// A residual block's first conv adds its input gradient onto the shortcut's: on every path
+  /// (pointwise, Winograd, 2x2 map, valid taps, im2col + col2im; flipped kernel or not) that
+  /// must equal the overwritten gradient plus what the target held.
+  @Test(arguments: [
+    (4, 1, 1, 0), (5, 3, 1, 1), (2, 3, 1, 1), (7, 3, 2, 1), (1, 3, 1, 1), (6, 1, 2, 0), (8, 5, 2, 2),
+  ])
+  func accumulatedInputGradientAddsToTarget(map: Int, kernel: Int, stride: Int, padding: Int) {
+    let g = ConvGeometry(
+      batch: 3, inHeight: map, inWidth: map, inChannels: 4, outChannels: 5, kernel: (kernel, kernel),
+      stride: (stride, stride), padding: (padding, padding))
+    var random = TestRandom(seed: 9)
+    let (x, w, dy, held) = (
+      random.floats(g.inputCount), random.floats(g.weightCount), random.floats(g.outputCount),
+      random.floats(g.inputCount)
+    )
+    var workspace = [Float](repeating: 0, count: g.convolutionWorkspaceCount)
+    var (gradWeight, flipped) = ([Float](repeating: 0, count: w.count), [Float](repeating: 0, count: w.count))
+    func inputGradient(into target: inout [Float], accumulate: Bool, flip: Bool) {
+      flipped.withUnsafeMutableBufferPointer { flippedBuffer in
+        conv2dBackward(
+          gradInput: &target, gradWeight: &gradWeight, gradBias: nil, gradOutput: dy, input: x, weight: w,
+          geometry: g, workspace: &workspace, flippedWeight: flip ? flippedBuffer.baseAddress : nil,
+          accumulateInputGradient: accumulate)
+      }
+    }
+    for flip in [false, true] {
+      var overwritten = [Float](repeating: .nan, count: x.count)
+      var accumulated = held
+      inputGradient(into: &overwritten, accumulate: false, flip: flip)
+      inputGradient(into: &accumulated, accumulate: true, flip: flip)
+      #expect(maxAbsDifference(accumulated, zip(held, overwritten).map { $0 + $1 }) < 1e-4)
+    }
+  }
+
   @Test func outputSizeFollowsPyTorch() {
     // floor((28 + 2·3 - 7) / 2) + 1 = 14: the ResNet stem on MNIST.
     let stem = ConvGeometry(
