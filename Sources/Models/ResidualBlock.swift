@@ -84,7 +84,7 @@ public final class ResidualBlock: Layer {
   }
 
   public func forward(_ input: Tensor, context: ExecutionContext) -> Tensor {
-    if context.inference && !context.training {
+    if context.inference {
       // The join and its ReLU happen inside the main branch's last conv (see Sequential).
       let identity = downsample?.forward(input, context: context) ?? input
       return main.forwardFolding(input, residual: identity, context: context)

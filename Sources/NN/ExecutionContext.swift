@@ -1,9 +1,10 @@
 /// What every layer's forward and backward pass needs besides its input: the mode, and the
 /// shared im2col workspace (one buffer, as large as the largest conv needs, reused by all).
 public final class ExecutionContext {
-  public var training: Bool
-  /// Forward passes only, in eval mode, with no backward after them (torch.inference_mode):
-  /// containers may then fuse layers, e.g. fold each BatchNorm into the conv before it.
+  public let training: Bool
+  /// Forward passes only, in eval mode (`training` is false), with no backward after them
+  /// (torch.inference_mode): containers may then fuse layers, e.g. fold each BatchNorm into the
+  /// conv before it.
   public let inference: Bool
   /// When set, containers time each leaf layer into it (see `digits bench --profile`).
   public var profile: OperationProfile?

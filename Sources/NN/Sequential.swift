@@ -9,7 +9,7 @@ public final class Sequential: Layer {
   }
 
   public func forward(_ input: Tensor, context: ExecutionContext) -> Tensor {
-    if context.inference && !context.training {
+    if context.inference {
       return forwardFolding(input, residual: nil, context: context)
     }
     var x = input
