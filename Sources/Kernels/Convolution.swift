@@ -11,18 +11,19 @@ extension ConvGeometry {
   }
 
   var forwardWorkspaceCount: Int {
-    prefersValidTaps
-      ? 0
-      : prefersTwoByTwoMap
-        ? twoByTwoMapWorkspaceCount : prefersWinograd ? winogradWorkspaceCount : columnMatrixCount
+    if prefersValidTaps { return 0 }
+    if prefersTwoByTwoMap { return twoByTwoMapWorkspaceCount }
+    if prefersWinograd { return winogradWorkspaceCount }
+    return prefersSingleChannelDirect ? singleChannelWorkspaceCount : columnMatrixCount
   }
 
   /// Floats of the im2col matrix; none for a pointwise conv, which reads its input as one.
   var columnMatrixCount: Int { isPointwise ? 0 : columnRows * columnWidth }
 }
 
-/// Conv2d forward: by the 2x2-map algorithm, Winograd's F(4x4, 3x3) or GEMMs over the valid
-/// taps where they apply, else as one GEMM over the im2col matrix.
+/// Conv2d forward: by the 2x2-map algorithm, Winograd's F(4x4, 3x3), a direct loop over one
+/// input channel or GEMMs over the valid taps where they apply, else as one GEMM over the im2col
+/// matrix.
 /// input: [N, H, W, C], weight: [OC, KH, KW, C], bias: [OC] or nil → output: [N, OH, OW, OC].
 /// `workspace` holds at least `g.convolutionWorkspaceCount` floats. With `accumulate` the
 /// result adds to what `output` holds.
@@ -38,6 +39,9 @@ public func conv2dForward(
       output: output, input: input, weight: weight, epilogue: epilogue, geometry: g, workspace: workspace)
   } else if g.prefersWinograd {
     winogradConvForward(
+      output: output, input: input, weight: weight, epilogue: epilogue, geometry: g, workspace: workspace)
+  } else if g.prefersSingleChannelDirect {
+    singleChannelConvForward(
       output: output, input: input, weight: weight, epilogue: epilogue, geometry: g, workspace: workspace)
   } else if g.prefersValidTaps {
     validTapConvForward(

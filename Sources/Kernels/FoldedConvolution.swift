@@ -24,6 +24,11 @@ public func foldedConvForward(
       output: output, input: input, weight: weight, epilogue: epilogue, geometry: g, workspace: workspace)
     return
   }
+  if g.prefersSingleChannelDirect {
+    singleChannelConvForward(
+      output: output, input: input, weight: weight, epilogue: epilogue, geometry: g, workspace: workspace)
+    return
+  }
   let outputPerImage = g.outHeight * g.outWidth * g.outChannels
   let inputPerImage = g.inHeight * g.inWidth * g.inChannels
   let imagesPerPass = min(g.batch, max(1, foldedPassFloats / outputPerImage))

@@ -6,11 +6,11 @@
 /// [OC, kx0..<kx1, C] sit side by side in a weight row, so every GEMM reads its operands where
 /// they lie (leading dimensions of an image and of a weight row): nothing is copied.
 extension ConvGeometry {
-  /// True for non-pointwise convs that im2col would pad and Winograd and the 2x2-map algorithm
-  /// do not take, with at most 64 (output pixel, kernel row) GEMMs: beyond that the GEMMs are too
-  /// many and too small, and im2col's one GEMM wins (the stem).
+  /// True for non-pointwise convs that im2col would pad and Winograd, the 2x2-map algorithm and
+  /// the single-channel loop do not take, with at most 64 (output pixel, kernel row) GEMMs:
+  /// beyond that the GEMMs are too many and too small, and im2col's one GEMM wins.
   public var prefersValidTaps: Bool {
-    !isPointwise && !prefersWinograd && !prefersTwoByTwoMap
+    !isPointwise && !prefersWinograd && !prefersTwoByTwoMap && !prefersSingleChannelDirect
       && validTapCount < outHeight * outWidth * kernelHeight * kernelWidth
       && outHeight * outWidth * kernelHeight <= 64
   }
