@@ -11,8 +11,8 @@ extension ConvGeometry {
   /// beyond that the GEMMs are too many and too small, and im2col's one GEMM wins.
   public var prefersValidTaps: Bool {
     !isPointwise && !prefersWinograd && !prefersTwoByTwoMap && !prefersSingleChannelDirect
-      && validTapCount < outHeight * outWidth * kernelHeight * kernelWidth
       && outHeight * outWidth * kernelHeight <= 64
+      && validTapCount < outHeight * outWidth * kernelHeight * kernelWidth
   }
 
   /// Taps summed over output pixels that land inside the input.
