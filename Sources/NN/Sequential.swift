@@ -74,7 +74,7 @@ public final class Sequential: Layer {
       return target
     }
     context.timed(first.operationKind, "backward") {
-      if let conv = first as? Conv2d, conv.computesInputGradient {
+      if let conv = first as? Conv2d {
         conv.backward(g, accumulatingInputGradientInto: target, context: context)
       } else {
         let gradInput = first.backward(g, context: context)
