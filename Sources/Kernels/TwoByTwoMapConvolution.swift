@@ -77,22 +77,8 @@ public func twoByTwoMapWeightGradient(
       b: transformedInput + point * n * c, ldb: c, beta: 0, c: gradTransformedWeight + point * oc * c, ldc: c)
   }
   // dW += Sᵀ dU S per (filter, channel).
-  parallelFor(oc) { filter in
-    withUnsafeTemporaryAllocation(of: Float8.self, capacity: 9 + 9 + 9) { scratch in
-      let (du, half, dw) = (scratch.baseAddress!, scratch.baseAddress! + 9, scratch.baseAddress! + 18)
-      forEachGroupOf8(0..<c) { channel, lanes in
-        for point in 0..<9 {
-          du[point] = (gradTransformedWeight + (point * oc + filter) * c + channel).load8(lanes: lanes)
-        }
-        for q in 0..<3 { axisGradWeight(du + q, 3, half + q, 3) }  // [ky, q]
-        for ky in 0..<3 { axisGradWeight(half + 3 * ky, 1, dw + 3 * ky, 1) }  // [ky, kx]
-        for tap in 0..<9 {
-          let destination = gradWeight + (filter * 9 + tap) * c + channel
-          destination.store8(destination.load8(lanes: lanes) + dw[tap], lanes: lanes)
-        }
-      }
-    }
-  }
+  accumulateBackTransformedWeightGradient(
+    gradWeight, from: gradTransformedWeight, side: 3, outChannels: oc, inChannels: c, axis: axisGradWeight)
 }
 
 /// V[3p + q][n, c] = (T x Tᵀ)[p][q] for x = input[n, :, :, c].

@@ -26,22 +26,9 @@ public func winogradWeightGradient(
     }
   }
   // dW[oc, :, :, c] += Gᵀ · dU[:][oc, c] · G.
-  parallelFor(oc) { filter in
-    withUnsafeTemporaryAllocation(of: Float8.self, capacity: 36 + 18 + 9) { scratch in
-      let (full, half, taps) = (scratch.baseAddress!, scratch.baseAddress! + 36, scratch.baseAddress! + 54)
-      forEachGroupOf8(0..<c) { channel, lanes in
-        for point in 0..<36 {
-          full[point] = (gradTransformedWeight + (point * oc + filter) * c + channel).load8(lanes: lanes)
-        }
-        for column in 0..<6 { kernelTransformTransposed(full + column, 6, half + column, 6) }  // [3, 6]
-        for row in 0..<3 { kernelTransformTransposed(half + 6 * row, 1, taps + 3 * row, 1) }  // [3, 3]
-        for tap in 0..<9 {
-          let destination = gradWeight + (filter * 9 + tap) * c + channel
-          destination.store8(destination.load8(lanes: lanes) + taps[tap], lanes: lanes)
-        }
-      }
-    }
-  }
+  accumulateBackTransformedWeightGradient(
+    gradWeight, from: gradTransformedWeight, side: 6, outChannels: oc, inChannels: c,
+    axis: kernelTransformTransposed)
 }
 
 extension ConvGeometry {
