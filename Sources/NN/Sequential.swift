@@ -53,11 +53,7 @@ public final class Sequential: Layer {
   }
 
   public func backward(_ gradOutput: Tensor, context: ExecutionContext) -> Tensor {
-    var g = gradOutput
-    for layer in layers.reversed() {
-      g = context.timed(layer.operationKind, "backward") { layer.backward(g, context: context) }
-    }
-    return g
+    backward(gradOutput, through: layers[...], context: context)
   }
 
   /// Backward whose input gradient is added to `target` (a residual block's shortcut gradient)
@@ -65,10 +61,7 @@ public final class Sequential: Layer {
   public func backward(
     _ gradOutput: Tensor, accumulatingInputGradientInto target: Tensor, context: ExecutionContext
   ) -> Tensor {
-    var g = gradOutput
-    for layer in layers.dropFirst().reversed() {
-      g = context.timed(layer.operationKind, "backward") { layer.backward(g, context: context) }
-    }
+    let g = backward(gradOutput, through: layers.dropFirst(), context: context)
     guard let first = layers.first else {
       accumulate(target.data, g.data, count: target.count)
       return target
@@ -82,5 +75,16 @@ public final class Sequential: Layer {
       }
     }
     return target
+  }
+
+  /// Runs `slice` backward, last layer first.
+  private func backward(_ gradOutput: Tensor, through slice: ArraySlice<any Layer>, context: ExecutionContext)
+    -> Tensor
+  {
+    var g = gradOutput
+    for layer in slice.reversed() {
+      g = context.timed(layer.operationKind, "backward") { layer.backward(g, context: context) }
+    }
+    return g
   }
 }
