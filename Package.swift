@@ -12,9 +12,13 @@ import PackageDescription
 
 /// Release builds of the numeric layers drop bounds checks: the kernels work on raw
 /// pointers whose extents are checked once per call, and the parity tests run on debug builds.
+/// On Linux, Float.squareRoot() is the C shim's __builtin_sqrtf, which keeps sqrtf's errno
+/// and so a scalar call LLVM cannot vectorise; without errno it is llvm.sqrt (vsqrtps), the
+/// same correctly rounded result.
 let fastMath: [SwiftSetting] =
   [
-    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release))
+    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+    .unsafeFlags(["-Xcc", "-fno-math-errno"]),
   ] + vectorUnits
 
 /// The kernels are optimised in debug builds too (bounds checks kept), so the test suite can

@@ -36,17 +36,19 @@ public func adamStep(
   let l2 = h.decoupled ? 0 : h.weightDecay
   let keep = h.decoupled ? 1 - h.learningRate * h.weightDecay : 1
   let (oneMinusBeta1, oneMinusBeta2, beta2, eps) = (1 - h.beta1, 1 - h.beta2, h.beta2, h.eps)
-  // Eight at a time: the same IEEE operations per lane as one at a time, so the same bits.
+  // A plain loop, which LLVM vectorises to vsqrtps and vdivps: SIMD8's squareRoot() compiles to
+  // eight scalar square roots, which made this loop compute-bound at twice its memory time.
+  // The same IEEE operations per element either way, so the same bits.
   parallelChunks(count, grain: 1 << 16) { range in
-    forEachGroupOf8(range) { i, lanes in
-      let p = (parameters + i).load8(lanes: lanes) * keep
-      let g = (gradients + i).load8(lanes: lanes) + l2 * p
-      let previous = (firstMoment + i).load8(lanes: lanes)
+    for i in range {
+      let p = parameters[i] * keep
+      let g = gradients[i] + l2 * p
+      let previous = firstMoment[i]
       let m = previous + oneMinusBeta1 * (g - previous)
-      let v = beta2 * (secondMoment + i).load8(lanes: lanes) + oneMinusBeta2 * g * g
-      (firstMoment + i).store8(m, lanes: lanes)
-      (secondMoment + i).store8(v, lanes: lanes)
-      (parameters + i).store8(p - stepSize * (m / (v.squareRoot() / correction2Sqrt + eps)), lanes: lanes)
+      let v = beta2 * secondMoment[i] + oneMinusBeta2 * g * g
+      firstMoment[i] = m
+      secondMoment[i] = v
+      parameters[i] = p - stepSize * (m / (v.squareRoot() / correction2Sqrt + eps))
     }
   }
 }
