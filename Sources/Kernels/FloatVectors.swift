@@ -30,11 +30,14 @@ extension UnsafeMutablePointer where Pointee == Float {
 }
 
 /// Calls `body(start, lanes)` for each group of 8 in `range` (the last may be shorter).
+/// The full groups pass a constant 8, so where `body` inlines, its loads and stores lose their
+/// per-group `lanes` checks; the tail gets a copy of its own.
 @inline(__always)
 public func forEachGroupOf8(_ range: Range<Int>, _ body: (Int, Int) -> Void) {
   var start = range.lowerBound
-  while start < range.upperBound {
-    body(start, min(8, range.upperBound - start))
+  while start + 8 <= range.upperBound {
+    body(start, 8)
     start += 8
   }
+  if start < range.upperBound { body(start, range.upperBound - start) }
 }
