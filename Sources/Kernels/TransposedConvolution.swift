@@ -15,16 +15,25 @@ extension ConvGeometry {
 }
 
 /// flipped[c, a, b, oc] = weight[oc, KH-1-a, KW-1-b, c]: weight [OC, KH, KW, C] → [C, KH, KW, OC].
+/// Eight channels at a time: each filter's read is one contiguous run of eight, and the eight
+/// destination rows it writes into stay in L1 (one channel at a time read a float per cache line).
 public func flipKernelForInputGradient(
   _ flipped: UnsafeMutablePointer<Float>, weight: UnsafePointer<Float>, _ g: ConvGeometry
 ) {
   let (oc, c, kh, kw) = (g.outChannels, g.inChannels, g.kernelHeight, g.kernelWidth)
-  parallelFor(c) { channel in
+  let taps = kh * kw
+  parallelFor((c + 7) / 8) { group in
+    let first = 8 * group
+    let lanes = min(8, c - first)
     for a in 0..<kh {
       for b in 0..<kw {
-        let dst = flipped + ((channel * kh + a) * kw + b) * oc
-        let src = weight + ((kh - 1 - a) * kw + (kw - 1 - b)) * c + channel
-        for filter in 0..<oc { dst[filter] = src[filter * kh * kw * c] }
+        // Channel first + lane's row starts lane · taps · OC floats after this one.
+        let destination = flipped + ((first * kh + a) * kw + b) * oc
+        let source = weight + ((kh - 1 - a) * kw + (kw - 1 - b)) * c + first
+        for filter in 0..<oc {
+          let run = source + filter * taps * c
+          for lane in 0..<lanes { destination[lane * taps * oc + filter] = run[lane] }
+        }
       }
     }
   }
