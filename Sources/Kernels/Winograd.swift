@@ -2,7 +2,7 @@
 /// Gray 2015): each 4x4 block of output comes from a 6x6 patch of input with 36 multiplies per
 /// (input, output) channel pair instead of 144. On ResNet's 7x7 and 4x4 maps (2x2 and 1 tiles)
 /// that is 2.5x and 2.8x fewer multiply-adds than im2col + GEMM, taps in the padding included.
-/// The 36 products are 36 GEMMs over all tiles at once, so OpenBLAS still does the arithmetic.
+/// The 36 products are 36 GEMMs over all tiles at once (`batchedSmallGemm`, one per worker at a time).
 ///
 /// Transforms (points 0, ±1, ±2, ∞): U = G g Gᵀ (weights), V = Bᵀ d B (input), Y = Aᵀ M A.
 extension ConvGeometry {
@@ -37,7 +37,7 @@ extension ConvGeometry {
     min(winogradTiles, max(512, (1 << 20) / (36 * (inChannels + outChannels))))
   }
 
-  /// Floats of scratch: U [36, OC, C], V [36, chunk, C] and M [36, chunk, OC].
+  /// Floats of scratch: U [36, C, OC], V [36, chunk, C] and M [36, chunk, OC].
   public var winogradWorkspaceCount: Int {
     36 * (outChannels * inChannels + winogradChunkTiles * (inChannels + outChannels))
   }
@@ -58,18 +58,15 @@ public func winogradConvForward(
   for start in stride(from: 0, to: g.winogradTiles, by: chunk) {
     let tiles = start..<min(start + chunk, g.winogradTiles)
     winogradInputTransform(transformedInput, input, g, tiles: tiles)
-    // products[e][tiles, OC] = V[e][tiles, C] · U[e][OC, C]ᵀ for each of the 36 points e.
-    for point in 0..<36 {
-      gemm(
-        transposeA: false, transposeB: true, m: tiles.count, n: oc, k: c,
-        a: transformedInput + point * tiles.count * c, lda: c, b: transformedWeight + point * oc * c,
-        ldb: c, beta: 0, c: products + point * tiles.count * oc, ldc: oc)
-    }
+    // products[e][tiles, OC] = V[e][tiles, C] · U[e][C, OC] for each of the 36 points e.
+    batchedSmallGemm(
+      count: 36, m: tiles.count, n: oc, k: c, a: transformedInput, b: transformedWeight, c: products)
     winogradOutputTransform(output, products, epilogue, g, tiles: tiles)
   }
 }
 
-/// U[e = 6·i + j][oc, c] = (G g Gᵀ)[i, j] for g = weight[oc, :, :, c].
+/// U[e = 6·i + j][c, oc] = (G g Gᵀ)[i, j] for g = weight[oc, :, :, c]: each point's matrix
+/// [C, OC], the right-hand operand of its GEMM as `batchedSmallGemm` takes it.
 func winogradWeightTransform(
   _ transformed: UnsafeMutablePointer<Float>, _ weight: UnsafePointer<Float>, outChannels: Int,
   inChannels: Int
@@ -84,8 +81,9 @@ func winogradWeightTransform(
         for column in 0..<3 { kernelTransform(taps + column, 3, half + column, 3) }  // G g: [6, 3]
         for row in 0..<6 { kernelTransform(half + 3 * row, 1, full + 6 * row, 1) }  // (G g) Gᵀ: [6, 6]
         for point in 0..<36 {
-          (transformed + (point * outChannels + filter) * inChannels + channel).store8(
-            full[point], lanes: lanes)
+          for lane in 0..<lanes {
+            transformed[(point * inChannels + channel + lane) * outChannels + filter] = full[point][lane]
+          }
         }
       }
     }
