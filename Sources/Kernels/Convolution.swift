@@ -14,6 +14,7 @@ extension ConvGeometry {
     if prefersValidTaps { return 0 }
     if prefersTwoByTwoMap { return twoByTwoMapWorkspaceCount }
     if prefersWinograd { return winogradWorkspaceCount }
+    if prefersSmallPointwise { return smallPointwiseWorkspaceCount }
     return prefersSingleChannelDirect ? singleChannelWorkspaceCount : columnMatrixCount
   }
 
@@ -22,8 +23,8 @@ extension ConvGeometry {
 }
 
 /// Conv2d forward: by the 2x2-map algorithm, Winograd's F(4x4, 3x3), a direct loop over one
-/// input channel or GEMMs over the valid taps where they apply, else as one GEMM over the im2col
-/// matrix.
+/// input channel, GEMMs over the valid taps or our own GEMM for small pointwise convs where they
+/// apply, else as one GEMM over the im2col matrix.
 /// input: [N, H, W, C], weight: [OC, KH, KW, C], bias: [OC] or nil → output: [N, OH, OW, OC].
 /// `workspace` holds at least `g.convolutionWorkspaceCount` floats. With `accumulate` the
 /// result adds to what `output` holds.
@@ -46,6 +47,9 @@ public func conv2dForward(
   } else if g.prefersValidTaps {
     validTapConvForward(
       output: output, input: input, weight: weight, bias: bias, geometry: g, accumulate: accumulate)
+  } else if g.prefersSmallPointwise {
+    smallPointwiseConvForward(
+      output: output, input: input, weight: weight, epilogue: epilogue, geometry: g, workspace: workspace)
   } else {
     im2colConvForward(
       output: output, input: input, weight: weight, bias: bias, geometry: g, workspace: workspace,
@@ -113,6 +117,13 @@ public func conv2dBackward(
     conv2dForward(
       output: gradInput, input: gradOutput, weight: flippedWeight, bias: nil, geometry: transposed,
       workspace: workspace, accumulate: accumulateInputGradient)
+    return
+  }
+  if g.prefersSmallPointwise {
+    // gradInput[M, C] (+)= gradOutput[M, OC] · weight[OC, C]: the weights are already [k, n].
+    rowSplitSmallGemm(
+      m: m, n: k, k: oc, a: gradOutput, b: weight, c: gradInput,
+      epilogue: ConvEpilogue(residual: accumulateInputGradient ? UnsafePointer(gradInput) : nil))
     return
   }
   // gradColumns[M, K] = gradOutput[M, OC] · weight[OC, K]; the workspace is free again.

@@ -1,7 +1,7 @@
 /// Inference-time `conv → affine per channel (+ residual) (→ ReLU)`, the shape of every
 /// ResNet conv followed by its eval-mode BatchNorm: the caller folds the per-channel scale into
 /// the weights, and this adds the shift, the residual and the ReLU without a pass of their own
-/// over memory. Winograd and the 2x2-map algorithm do it in their output transforms; the GEMM paths work through the
+/// over memory. Winograd, the 2x2-map algorithm and the small pointwise GEMM do it as they store; the OpenBLAS paths work through the
 /// batch in passes of about 2 MB of output, each prefilled with shift + residual, accumulated
 /// into by the GEMM (beta = 1: OpenBLAS would otherwise zero it first) and rectified while it
 /// is still in cache.
@@ -26,6 +26,11 @@ public func foldedConvForward(
   }
   if g.prefersSingleChannelDirect {
     singleChannelConvForward(
+      output: output, input: input, weight: weight, epilogue: epilogue, geometry: g, workspace: workspace)
+    return
+  }
+  if g.prefersSmallPointwise {
+    smallPointwiseConvForward(
       output: output, input: input, weight: weight, epilogue: epilogue, geometry: g, workspace: workspace)
     return
   }

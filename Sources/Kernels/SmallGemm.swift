@@ -1,6 +1,7 @@
 /// c[p] = a[p] · b[p] for `count` independent products [m, k] · [k, n] → [m, n], all row-major
 /// and packed one after another (a[p] at a + p·m·k, b[p] at b + p·k·n, c[p] at c + p·m·n),
-/// split over the workers by product.
+/// split over the workers by product (and by rows as well where the products do not divide
+/// evenly among the workers).
 ///
 /// For the point GEMMs of Winograd's transform (36 products with k and n of 64 to 256 and m a
 /// few hundred tiles), where OpenBLAS spends longer clearing C, packing and waking its second
@@ -10,26 +11,50 @@ public func batchedSmallGemm(
   count: Int, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
   c: UnsafeMutablePointer<Float>
 ) {
-  parallelFor(count) { product in
-    smallGemm(m: m, n: n, k: k, a: a + product * m * k, b: b + product * k * n, c: c + product * m * n)
+  // 9 products on 2 workers would be 5 against 4: halves of each make it 9 against 9.
+  let parts = count % Threads.count == 0 ? 1 : Threads.count
+  let rowsPerPart = ((m + parts - 1) / parts + 3) / 4 * 4
+  parallelFor(count * parts) { task in
+    let (product, first) = (task / parts, task % parts * rowsPerPart)
+    guard first < m else { return }
+    smallGemm(
+      m: min(rowsPerPart, m - first), n: n, k: k, a: a + (product * m + first) * k, b: b + product * k * n,
+      c: c + (product * m + first) * n)
   }
 }
 
-/// c[m, n] = a[m, k] · b[k, n], row-major and packed. Four rows by sixteen columns of c sit in
-/// eight ymm accumulators while k runs (Zen's sixteen registers hold them, two rows of b and a
-/// broadcast); leftover rows take a one-row loop and leftover columns a scalar one.
+/// c[m, n] = epilogue(a[m, k] · b[k, n]) as one GEMM, its rows split over the workers, each of
+/// which reads all of b: for b of at most 256 KB, which stays in a core's L2 (see
+/// `prefersSmallPointwise`). The epilogue's residual is indexed like c.
+public func rowSplitSmallGemm(
+  m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+  epilogue: ConvEpilogue
+) {
+  parallelChunks((m + 3) / 4, grain: 16) { blocks in
+    let first = 4 * blocks.lowerBound
+    smallGemm(
+      m: min(m, 4 * blocks.upperBound) - first, n: n, k: k, a: a + first * k, b: b, c: c + first * n,
+      epilogue: ConvEpilogue(
+        bias: epilogue.bias, residual: epilogue.residual.map { $0 + first * n }, relu: epilogue.relu))
+  }
+}
+
+/// c[m, n] = epilogue(a[m, k] · b[k, n]), row-major and packed. Four rows by sixteen columns of
+/// c sit in eight ymm accumulators while k runs (Zen's sixteen registers hold them, two rows of
+/// b and a broadcast); leftover rows take a one-row loop and leftover columns a scalar one.
 func smallGemm(
-  m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>
+  m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+  epilogue: ConvEpilogue = ConvEpilogue()
 ) {
   let (fullRows, fullColumns) = (m - m % 4, n - n % 16)
   for row in stride(from: 0, to: fullRows, by: 4) {
     for column in stride(from: 0, to: fullColumns, by: 16) {
-      fourRowsBySixteen(k: k, n: n, a: a + row * k, b: b + column, c: c + row * n + column)
+      fourRowsBySixteen(k: k, n: n, a: a + row * k, b: b + column, c: c, at: row, column, epilogue)
     }
   }
   for row in fullRows..<m {
     for column in stride(from: 0, to: fullColumns, by: 16) {
-      oneRowBySixteen(k: k, n: n, a: a + row * k, b: b + column, c: c + row * n + column)
+      oneRowBySixteen(k: k, n: n, a: a + row * k, b: b + column, c: c, at: row, column, epilogue)
     }
   }
   guard fullColumns < n else { return }
@@ -37,15 +62,17 @@ func smallGemm(
     for column in fullColumns..<n {
       var sum: Float = 0
       for index in 0..<k { sum += a[row * k + index] * b[index * n + column] }
-      c[row * n + column] = sum
+      store(Float8(repeating: sum), in: c, at: row * n + column, channel: column, lanes: 1, epilogue)
     }
   }
 }
 
-/// c[0..<4, 0..<16] = a[0..<4, :] · b[:, 0..<16]; rows of a are k apart, of b and c n apart.
+/// c[row..<row + 4, column..<column + 16] through the epilogue, from a[0..<4, :] · b[:, 0..<16]
+/// (a and b already at that block; their rows k and n apart).
 @inline(__always)
 private func fourRowsBySixteen(
-  k: Int, n: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>
+  k: Int, n: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+  at row: Int, _ column: Int, _ epilogue: ConvEpilogue
 ) {
   var (c00, c01, c10, c11) = (Float8(), Float8(), Float8(), Float8())
   var (c20, c21, c30, c31) = (Float8(), Float8(), Float8(), Float8())
@@ -63,20 +90,22 @@ private func fourRowsBySixteen(
     c30.addProduct(x3, b0)
     c31.addProduct(x3, b1)
   }
-  c.store8(c00)
-  (c + 8).store8(c01)
-  (c + n).store8(c10)
-  (c + n + 8).store8(c11)
-  (c + 2 * n).store8(c20)
-  (c + 2 * n + 8).store8(c21)
-  (c + 3 * n).store8(c30)
-  (c + 3 * n + 8).store8(c31)
+  let index = row * n + column
+  store(c00, in: c, at: index, channel: column, epilogue)
+  store(c01, in: c, at: index + 8, channel: column + 8, epilogue)
+  store(c10, in: c, at: index + n, channel: column, epilogue)
+  store(c11, in: c, at: index + n + 8, channel: column + 8, epilogue)
+  store(c20, in: c, at: index + 2 * n, channel: column, epilogue)
+  store(c21, in: c, at: index + 2 * n + 8, channel: column + 8, epilogue)
+  store(c30, in: c, at: index + 3 * n, channel: column, epilogue)
+  store(c31, in: c, at: index + 3 * n + 8, channel: column + 8, epilogue)
 }
 
-/// c[0, 0..<16] = a[0, :] · b[:, 0..<16].
+/// c[row, column..<column + 16] through the epilogue, from a[0, :] · b[:, 0..<16].
 @inline(__always)
 private func oneRowBySixteen(
-  k: Int, n: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>
+  k: Int, n: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+  at row: Int, _ column: Int, _ epilogue: ConvEpilogue
 ) {
   var (left, right) = (Float8(), Float8())
   for index in 0..<k {
@@ -84,6 +113,14 @@ private func oneRowBySixteen(
     left.addProduct(x, (b + index * n).load8())
     right.addProduct(x, (b + index * n + 8).load8())
   }
-  c.store8(left)
-  (c + 8).store8(right)
+  store(left, in: c, at: row * n + column, channel: column, epilogue)
+  store(right, in: c, at: row * n + column + 8, channel: column + 8, epilogue)
+}
+
+@inline(__always)
+private func store(
+  _ sum: Float8, in c: UnsafeMutablePointer<Float>, at index: Int, channel: Int, lanes: Int = 8,
+  _ epilogue: ConvEpilogue
+) {
+  (c + index).store8(epilogue.apply(sum, index: index, channel: channel, lanes: lanes), lanes: lanes)
 }

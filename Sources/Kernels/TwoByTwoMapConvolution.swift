@@ -14,7 +14,7 @@ extension ConvGeometry {
       && padWidth == 1 && inHeight == 2 && inWidth == 2
   }
 
-  /// Floats of scratch for the forward pass and the weight gradient: U or dU [9, OC, C],
+  /// Floats of scratch for the forward pass and the weight gradient: U [9, C, OC] or dU [9, OC, C],
   /// V [9, N, C] and M or dM [9, N, OC].
   public var twoByTwoMapWorkspaceCount: Int {
     9 * (outChannels * inChannels + batch * (inChannels + outChannels))
@@ -28,17 +28,13 @@ public func twoByTwoMapConvForward(
 ) {
   let (n, c, oc) = (g.batch, g.inChannels, g.outChannels)
   let (transformedWeight, transformedInput, products) = twoByTwoMapBuffers(workspace, g)
-  // U = S w Sᵀ per (filter, channel).
+  // U = S w Sᵀ per (filter, channel), stored [9, C, OC].
   transformPerGroupOf8(
-    transformedWeight, points: 9, from: weight, taps: 9, rows: oc, channels: c,
+    transformedWeight, points: 9, from: weight, taps: 9, rows: oc, channels: c, channelMajor: true,
     rowAxis: { axisWeight($0, 1, $1, 1) }, columnAxis: { axisWeight($0, 3, $1, 3) })
   twoByTwoMapInputTransform(transformedInput, input, g)
-  // M[e][N, OC] = V[e][N, C] · U[e][OC, C]ᵀ for each of the 9 points e.
-  for point in 0..<9 {
-    gemm(
-      transposeA: false, transposeB: true, m: n, n: oc, k: c, a: transformedInput + point * n * c, lda: c,
-      b: transformedWeight + point * oc * c, ldb: c, beta: 0, c: products + point * n * oc, ldc: oc)
-  }
+  // M[e][N, OC] = V[e][N, C] · U[e][C, OC] for each of the 9 points e.
+  batchedSmallGemm(count: 9, m: n, n: oc, k: c, a: transformedInput, b: transformedWeight, c: products)
   // y = A M Aᵀ per (image, channel), through the epilogue.
   parallelFor(n) { image in
     withUnsafeTemporaryAllocation(of: Float8.self, capacity: 9 + 6 + 4) { scratch in
@@ -90,7 +86,7 @@ private func twoByTwoMapInputTransform(
     rowAxis: { axisInput($0, 1, $1, 1) }, columnAxis: { axisInput($0, 3, $1, 3) })
 }
 
-/// U [9, OC, C], V [9, N, C] and M [9, N, OC] inside the workspace.
+/// U [9, C, OC] (dU [9, OC, C]), V [9, N, C] and M [9, N, OC] inside the workspace.
 private func twoByTwoMapBuffers(
   _ workspace: UnsafeMutablePointer<Float>, _ g: ConvGeometry
 ) -> (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) {
@@ -101,11 +97,12 @@ private func twoByTwoMapBuffers(
 
 /// For each row r of `source` ([rows, taps, channels], the taps a 2x2 or 3x3 grid) and each
 /// group of 8 channels: the 3x3 points of both axes' transform, stored as
-/// transformed[point][r, channel]. `rowAxis` maps one grid row to 3 values (into a
-/// [grid rows, 3] scratch), `columnAxis` one column of that (stride 3) to 3 (stride 3).
+/// transformed[point][r, channel], or with `channelMajor` as transformed[point][channel, r].
+/// `rowAxis` maps one grid row to 3 values (into a [grid rows, 3] scratch), `columnAxis` one
+/// column of that (stride 3) to 3 (stride 3).
 private func transformPerGroupOf8(
   _ transformed: UnsafeMutablePointer<Float>, points: Int, from source: UnsafePointer<Float>, taps: Int,
-  rows: Int, channels: Int,
+  rows: Int, channels: Int, channelMajor: Bool = false,
   rowAxis: (UnsafePointer<Float8>, UnsafeMutablePointer<Float8>) -> Void,
   columnAxis: (UnsafePointer<Float8>, UnsafeMutablePointer<Float8>) -> Void
 ) {
@@ -120,7 +117,13 @@ private func transformPerGroupOf8(
         for gridRow in 0..<side { rowAxis(grid + side * gridRow, half + 3 * gridRow) }
         for q in 0..<3 { columnAxis(half + q, out + q) }
         for point in 0..<points {
-          (transformed + (point * rows + row) * channels + channel).store8(out[point], lanes: lanes)
+          if channelMajor {
+            for lane in 0..<lanes {
+              transformed[(point * channels + channel + lane) * rows + row] = out[point][lane]
+            }
+          } else {
+            (transformed + (point * rows + row) * channels + channel).store8(out[point], lanes: lanes)
+          }
         }
       }
     }

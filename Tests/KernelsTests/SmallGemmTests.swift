@@ -29,4 +29,31 @@ import Testing
     // Sums of k products in [-1, 1], added in the same order; FMA rounding may differ.
     #expect(maxAbsDifference(blocked, reference) < 1e-6 * Float(k))
   }
+
+  /// One GEMM split by rows over the workers, each value through bias, residual and ReLU as it
+  /// is stored; the residual is the output itself, as where a block's input gradients meet.
+  @Test(arguments: [(141, 48, 32), (9, 20, 3)])
+  func rowSplitAppliesTheEpilogue(_ shape: (Int, Int, Int)) {
+    let (m, n, k) = shape
+    var random = TestRandom(seed: 22)
+    let (a, b, bias, start) = (
+      random.floats(m * k), random.floats(k * n), random.floats(n), random.floats(m * n)
+    )
+    var reference = start
+    gemm(
+      transposeA: false, transposeB: false, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, beta: 1,
+      c: &reference, ldc: n)
+    for index in reference.indices { reference[index] = max(0, reference[index] + bias[index % n]) }
+    var fused = start
+    fused.withUnsafeMutableBufferPointer { output in
+      bias.withUnsafeBufferPointer { bias in
+        rowSplitSmallGemm(
+          m: m, n: n, k: k, a: a, b: b, c: output.baseAddress!,
+          epilogue: ConvEpilogue(
+            bias: bias.baseAddress!, residual: UnsafePointer(output.baseAddress!), relu: true))
+      }
+    }
+    #expect(reference.contains(0) && reference.contains { $0 > 0 })
+    #expect(maxAbsDifference(fused, reference) < 1e-6 * Float(k + 2))
+  }
 }

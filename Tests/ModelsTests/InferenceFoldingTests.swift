@@ -7,7 +7,7 @@ import Testing
 /// into the block's last conv. It must compute what the layer-by-layer eval forward computes,
 /// on every conv path: the stem's im2col in several passes, Winograd on 7x7 and 4x4 maps, the
 /// valid-tap GEMMs for strided 3x3 convs and 1x1 maps, the 2x2-map algorithm, strided 1x1 shortcuts, pointwise convs
-/// in passes; and, where folding does not pay (the last stage at this batch: outputs smaller than
+/// by our own GEMM (the first two stages) and in passes (the others); and, where folding does not pay (the last stage at this batch: outputs smaller than
 /// the weights), conv and norm one after the other with the residual joined after.
 @Suite struct InferenceFoldingTests {
   @Test(arguments: [false, true])
