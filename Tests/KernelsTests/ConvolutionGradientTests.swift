@@ -324,7 +324,8 @@ import Testing
 /// forward, and the weight gradient a direct sum over taps gives, on channel counts that fill 8
 /// lanes and counts that do not (and a batch of 10 whose point GEMMs split into two row blocks).
 @Suite struct TwoByTwoMapTests {
-  static let geometries = [(8, 16, 3), (5, 9, 2), (17, 3, 4), (32, 32, 10)].map { inChannels, outChannels, batch in
+  static let geometries = [(8, 16, 3), (5, 9, 2), (17, 3, 4), (32, 32, 10)].map {
+    inChannels, outChannels, batch in
     ConvGeometry(
       batch: batch, inHeight: 2, inWidth: 2, inChannels: inChannels, outChannels: outChannels,
       kernel: (3, 3), stride: (1, 1), padding: (1, 1))
