@@ -1,25 +1,29 @@
-/// c[p] = a[p] · b[p] for `count` independent products [m, k] · [k, n] → [m, n], all row-major
-/// and packed one after another (a[p] at a + p·m·k, b[p] at b + p·k·n, c[p] at c + p·m·n),
-/// split over the workers by product (and by rows as well where the products do not divide
-/// evenly among the workers).
+/// c[p] (+)= op(a[p]) · b[p] for `count` independent products [m, k] · [k, n] → [m, n], all
+/// row-major and packed one after another (a[p] at a + p·m·k, b[p] at b + p·k·n, c[p] at
+/// c + p·m·n), where op(a) is a ([m, k]) or with `transposeA` aᵀ (a stored [k, m]); split over
+/// the workers by product (and by rows as well where the products do not divide evenly among
+/// the workers). With `accumulate` the products add to what c holds.
 ///
 /// For the point GEMMs of Winograd's transform (36 products with k and n of 64 to 256 and m a
 /// few hundred tiles), where OpenBLAS spends longer clearing C, packing and waking its second
 /// thread than multiplying: on 36 × [512, 64] · [64, 64] it ran at 15–21 GFLOP/s on both cores,
 /// this loop at 68–72 (and 63–70 where OpenBLAS reached 42–59 on the larger shapes).
 public func batchedSmallGemm(
-  count: Int, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-  c: UnsafeMutablePointer<Float>
+  count: Int, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, transposeA: Bool = false,
+  b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, accumulate: Bool = false
 ) {
   // 9 products on 2 workers would be 5 against 4: halves of each make it 9 against 9.
   let parts = count % Threads.count == 0 ? 1 : Threads.count
   let rowsPerPart = ((m + parts - 1) / parts + 3) / 4 * 4
+  let (rowStride, depthStride) = transposeA ? (1, m) : (k, 1)
   parallelFor(count * parts) { task in
     let (product, first) = (task / parts, task % parts * rowsPerPart)
     guard first < m else { return }
+    let output = c + (product * m + first) * n
     smallGemm(
-      m: min(rowsPerPart, m - first), n: n, k: k, a: a + (product * m + first) * k, b: b + product * k * n,
-      c: c + (product * m + first) * n)
+      m: min(rowsPerPart, m - first), n: n, k: k, a: a + product * m * k + first * rowStride,
+      rowStride: rowStride, depthStride: depthStride, b: b + product * k * n, c: output,
+      epilogue: ConvEpilogue(residual: accumulate ? UnsafePointer(output) : nil))
   }
 }
 
@@ -33,58 +37,65 @@ public func rowSplitSmallGemm(
   parallelChunks((m + 3) / 4, grain: 16) { blocks in
     let first = 4 * blocks.lowerBound
     smallGemm(
-      m: min(m, 4 * blocks.upperBound) - first, n: n, k: k, a: a + first * k, b: b, c: c + first * n,
+      m: min(m, 4 * blocks.upperBound) - first, n: n, k: k, a: a + first * k, rowStride: k, depthStride: 1,
+      b: b, c: c + first * n,
       epilogue: ConvEpilogue(
         bias: epilogue.bias, residual: epilogue.residual.map { $0 + first * n }, relu: epilogue.relu))
   }
 }
 
-/// c[m, n] = epilogue(a[m, k] · b[k, n]), row-major and packed. Four rows by sixteen columns of
-/// c sit in eight ymm accumulators while k runs (Zen's sixteen registers hold them, two rows of
-/// b and a broadcast); leftover rows take a one-row loop and leftover columns a scalar one.
+/// c[m, n] = epilogue(a[m, k] · b[k, n]), b and c row-major and packed, a[row, index] at
+/// row · rowStride + index · depthStride (a or aᵀ stored row-major). Four rows by sixteen
+/// columns of c sit in eight ymm accumulators while k runs (Zen's sixteen registers hold them,
+/// two rows of b and a broadcast); leftover rows take a one-row loop and leftover columns a
+/// scalar one.
 func smallGemm(
-  m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
-  epilogue: ConvEpilogue = ConvEpilogue()
+  m: Int, n: Int, k: Int, a: UnsafePointer<Float>, rowStride: Int, depthStride: Int, b: UnsafePointer<Float>,
+  c: UnsafeMutablePointer<Float>, epilogue: ConvEpilogue
 ) {
   let (fullRows, fullColumns) = (m - m % 4, n - n % 16)
   for row in stride(from: 0, to: fullRows, by: 4) {
     for column in stride(from: 0, to: fullColumns, by: 16) {
-      fourRowsBySixteen(k: k, n: n, a: a + row * k, b: b + column, c: c, at: row, column, epilogue)
+      fourRowsBySixteen(
+        k: k, n: n, a: a + row * rowStride, rowStride, depthStride, b: b + column, c: c, at: row, column,
+        epilogue)
     }
   }
   for row in fullRows..<m {
     for column in stride(from: 0, to: fullColumns, by: 16) {
-      oneRowBySixteen(k: k, n: n, a: a + row * k, b: b + column, c: c, at: row, column, epilogue)
+      oneRowBySixteen(
+        k: k, n: n, a: a + row * rowStride, depthStride, b: b + column, c: c, at: row, column, epilogue)
     }
   }
   guard fullColumns < n else { return }
   for row in 0..<m {
     for column in fullColumns..<n {
       var sum: Float = 0
-      for index in 0..<k { sum += a[row * k + index] * b[index * n + column] }
+      for index in 0..<k { sum += a[row * rowStride + index * depthStride] * b[index * n + column] }
       store(Float8(repeating: sum), in: c, at: row * n + column, channel: column, lanes: 1, epilogue)
     }
   }
 }
 
 /// c[row..<row + 4, column..<column + 16] through the epilogue, from a[0..<4, :] · b[:, 0..<16]
-/// (a and b already at that block; their rows k and n apart).
+/// (a and b already at that block; b's rows n apart, a's strides as for `smallGemm`).
 @inline(__always)
 private func fourRowsBySixteen(
-  k: Int, n: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
-  at row: Int, _ column: Int, _ epilogue: ConvEpilogue
+  k: Int, n: Int, a: UnsafePointer<Float>, _ rowStride: Int, _ depthStride: Int, b: UnsafePointer<Float>,
+  c: UnsafeMutablePointer<Float>, at row: Int, _ column: Int, _ epilogue: ConvEpilogue
 ) {
   var (c00, c01, c10, c11) = (Float8(), Float8(), Float8(), Float8())
   var (c20, c21, c30, c31) = (Float8(), Float8(), Float8(), Float8())
-  let (a0, a1, a2, a3) = (a, a + k, a + 2 * k, a + 3 * k)
+  let (a0, a1, a2, a3) = (a, a + rowStride, a + 2 * rowStride, a + 3 * rowStride)
   for index in 0..<k {
     let (b0, b1) = ((b + index * n).load8(), (b + index * n + 8).load8())
-    let (x0, x1) = (Float8(repeating: a0[index]), Float8(repeating: a1[index]))
+    let depth = index * depthStride
+    let (x0, x1) = (Float8(repeating: a0[depth]), Float8(repeating: a1[depth]))
     c00.addProduct(x0, b0)
     c01.addProduct(x0, b1)
     c10.addProduct(x1, b0)
     c11.addProduct(x1, b1)
-    let (x2, x3) = (Float8(repeating: a2[index]), Float8(repeating: a3[index]))
+    let (x2, x3) = (Float8(repeating: a2[depth]), Float8(repeating: a3[depth]))
     c20.addProduct(x2, b0)
     c21.addProduct(x2, b1)
     c30.addProduct(x3, b0)
@@ -104,12 +115,12 @@ private func fourRowsBySixteen(
 /// c[row, column..<column + 16] through the epilogue, from a[0, :] · b[:, 0..<16].
 @inline(__always)
 private func oneRowBySixteen(
-  k: Int, n: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
-  at row: Int, _ column: Int, _ epilogue: ConvEpilogue
+  k: Int, n: Int, a: UnsafePointer<Float>, _ depthStride: Int, b: UnsafePointer<Float>,
+  c: UnsafeMutablePointer<Float>, at row: Int, _ column: Int, _ epilogue: ConvEpilogue
 ) {
   var (left, right) = (Float8(), Float8())
   for index in 0..<k {
-    let x = Float8(repeating: a[index])
+    let x = Float8(repeating: a[index * depthStride])
     left.addProduct(x, (b + index * n).load8())
     right.addProduct(x, (b + index * n + 8).load8())
   }

@@ -18,12 +18,9 @@ public func winogradWeightGradient(
     winogradInputTransform(transformedInput, input, g, tiles: tiles)
     winogradGradOutputTransform(gradProducts, gradOutput, g, tiles: tiles)
     // dU[e][OC, C] (+)= dM[e][tiles, OC]ᵀ · V[e][tiles, C] for each of the 36 points e.
-    for point in 0..<36 {
-      gemm(
-        transposeA: true, transposeB: false, m: oc, n: c, k: tiles.count,
-        a: gradProducts + point * tiles.count * oc, lda: oc, b: transformedInput + point * tiles.count * c,
-        ldb: c, beta: start == 0 ? 0 : 1, c: gradTransformedWeight + point * oc * c, ldc: c)
-    }
+    batchedSmallGemm(
+      count: 36, m: oc, n: c, k: tiles.count, a: gradProducts, transposeA: true, b: transformedInput,
+      c: gradTransformedWeight, accumulate: start > 0)
   }
   // dW[oc, :, :, c] += Gᵀ · dU[:][oc, c] · G.
   accumulateBackTransformedWeightGradient(

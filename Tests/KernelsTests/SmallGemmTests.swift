@@ -56,4 +56,33 @@ import Testing
     #expect(reference.contains(0) && reference.contains { $0 > 0 })
     #expect(maxAbsDifference(fused, reference) < 1e-6 * Float(k + 2))
   }
+
+  /// The left operand stored transposed ([k, m]: the Winograd weight gradient's dMᵀ) and the
+  /// products added to what c holds (its later passes over the tiles), split by rows: 9 products.
+  @Test(arguments: [(12, 48, 70), (6, 21, 4)])
+  func transposedAndAccumulatingMatchesOpenBLAS(_ shape: (Int, Int, Int)) {
+    let (m, n, k, count) = (shape.0, shape.1, shape.2, 9)
+    var random = TestRandom(seed: 23)
+    let (a, b, start) = (
+      random.floats(count * k * m), random.floats(count * k * n), random.floats(count * m * n)
+    )
+    var reference = start
+    a.withUnsafeBufferPointer { a in
+      b.withUnsafeBufferPointer { b in
+        reference.withUnsafeMutableBufferPointer { c in
+          for product in 0..<count {
+            gemm(
+              transposeA: true, transposeB: false, m: m, n: n, k: k, a: a.baseAddress! + product * m * k,
+              lda: m, b: b.baseAddress! + product * k * n, ldb: n, beta: 1,
+              c: c.baseAddress! + product * m * n,
+              ldc: n)
+          }
+        }
+      }
+    }
+    var blocked = start
+    batchedSmallGemm(
+      count: count, m: m, n: n, k: k, a: a, transposeA: true, b: b, c: &blocked, accumulate: true)
+    #expect(maxAbsDifference(blocked, reference) < 1e-6 * Float(k + 1))
+  }
 }
