@@ -14,6 +14,16 @@ extension UnsafePointer where Pointee == Float {
   }
 }
 
+extension UnsafePointer where Pointee == Float {
+  /// self[0], self[stride], … for `lanes` values, zeros after: eight rows' values of one column.
+  @inline(__always)
+  public func gather8(stride: Int, lanes: Int = 8) -> Float8 {
+    var vector = Float8()
+    for lane in 0..<lanes { vector[lane] = self[lane * stride] }
+    return vector
+  }
+}
+
 extension UnsafeMutablePointer where Pointee == Float {
   @inline(__always)
   public func load8(lanes: Int = 8) -> Float8 { UnsafePointer(self).load8(lanes: lanes) }

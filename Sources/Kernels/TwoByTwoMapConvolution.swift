@@ -107,23 +107,23 @@ private func transformPerGroupOf8(
   columnAxis: (UnsafePointer<Float8>, UnsafeMutablePointer<Float8>) -> Void
 ) {
   let side = taps == 9 ? 3 : 2
-  parallelFor(rows) { row in
+  // Channel-major: eight rows at a time for one channel, gathered, so the stores are runs of 8.
+  let (outer, inner) = channelMajor ? (channels, rows) : (rows, channels)
+  parallelFor(outer) { major in
     withUnsafeTemporaryAllocation(of: Float8.self, capacity: 9 + 9 + 9) { scratch in
       let (grid, half, out) = (scratch.baseAddress!, scratch.baseAddress! + 9, scratch.baseAddress! + 18)
-      forEachGroupOf8(0..<channels) { channel, lanes in
+      forEachGroupOf8(0..<inner) { minor, lanes in
         for tap in 0..<taps {
-          grid[tap] = (source + (row * taps + tap) * channels + channel).load8(lanes: lanes)
+          grid[tap] =
+            channelMajor
+            ? (source + (minor * taps + tap) * channels + major).gather8(
+              stride: taps * channels, lanes: lanes)
+            : (source + (major * taps + tap) * channels + minor).load8(lanes: lanes)
         }
         for gridRow in 0..<side { rowAxis(grid + side * gridRow, half + 3 * gridRow) }
         for q in 0..<3 { columnAxis(half + q, out + q) }
         for point in 0..<points {
-          if channelMajor {
-            for lane in 0..<lanes {
-              transformed[(point * channels + channel + lane) * rows + row] = out[point][lane]
-            }
-          } else {
-            (transformed + (point * rows + row) * channels + channel).store8(out[point], lanes: lanes)
-          }
+          (transformed + (point * outer + major) * inner + minor).store8(out[point], lanes: lanes)
         }
       }
     }
