@@ -10,20 +10,9 @@ import Testing
     let (m, n, k, count) = (shape.0, shape.1, shape.2, 3)
     var random = TestRandom(seed: 21)
     let (a, b) = (random.floats(count * m * k), random.floats(count * k * n))
-    var reference = [Float](repeating: 0, count: count * m * n)
-    a.withUnsafeBufferPointer { a in
-      b.withUnsafeBufferPointer { b in
-        reference.withUnsafeMutableBufferPointer { c in
-          for product in 0..<count {
-            gemm(
-              transposeA: false, transposeB: false, m: m, n: n, k: k, a: a.baseAddress! + product * m * k,
-              lda: k, b: b.baseAddress! + product * k * n, ldb: n, beta: 0,
-              c: c.baseAddress! + product * m * n,
-              ldc: n)
-          }
-        }
-      }
-    }
+    let reference = openBLASProducts(
+      count: count, m: m, n: n, k: k, a: a, transposeA: false, b: b,
+      onto: [Float](repeating: 0, count: count * m * n))
     var blocked = [Float](repeating: .nan, count: count * m * n)
     batchedSmallGemm(count: count, m: m, n: n, k: k, a: a, b: b, c: &blocked)
     // Sums of k products in [-1, 1], added in the same order; FMA rounding may differ.
@@ -66,23 +55,32 @@ import Testing
     let (a, b, start) = (
       random.floats(count * k * m), random.floats(count * k * n), random.floats(count * m * n)
     )
-    var reference = start
-    a.withUnsafeBufferPointer { a in
-      b.withUnsafeBufferPointer { b in
-        reference.withUnsafeMutableBufferPointer { c in
-          for product in 0..<count {
-            gemm(
-              transposeA: true, transposeB: false, m: m, n: n, k: k, a: a.baseAddress! + product * m * k,
-              lda: m, b: b.baseAddress! + product * k * n, ldb: n, beta: 1,
-              c: c.baseAddress! + product * m * n,
-              ldc: n)
-          }
-        }
-      }
-    }
+    let reference = openBLASProducts(
+      count: count, m: m, n: n, k: k, a: a, transposeA: true, b: b, onto: start)
     var blocked = start
     batchedSmallGemm(
       count: count, m: m, n: n, k: k, a: a, transposeA: true, b: b, c: &blocked, accumulate: true)
     #expect(maxAbsDifference(blocked, reference) < 1e-6 * Float(k + 1))
+  }
+
+  /// What OpenBLAS gives for the same `count` packed products, added onto `start`.
+  private func openBLASProducts(
+    count: Int, m: Int, n: Int, k: Int, a: [Float], transposeA: Bool, b: [Float], onto start: [Float]
+  ) -> [Float] {
+    var c = start
+    a.withUnsafeBufferPointer { a in
+      b.withUnsafeBufferPointer { b in
+        c.withUnsafeMutableBufferPointer { c in
+          for product in 0..<count {
+            gemm(
+              transposeA: transposeA, transposeB: false, m: m, n: n, k: k,
+              a: a.baseAddress! + product * m * k,
+              lda: transposeA ? m : k, b: b.baseAddress! + product * k * n, ldb: n, beta: 1,
+              c: c.baseAddress! + product * m * n, ldc: n)
+          }
+        }
+      }
+    }
+    return c
   }
 }
