@@ -39,30 +39,31 @@ let package = Package(
   ],
   targets: [
     // MARK: C libraries (Debian's libopenblas-dev, zlib1g-dev and libstb-dev)
-    .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
-    .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-    // The stb headers are compiled in rather than linked (see Sources/CStbImage/stb_image.c),
+    .systemLibrary(name: "CDigitsBLAS", path: "Sources/CDigitsBLAS"),
+    .systemLibrary(name: "CDigitsZlib", path: "Sources/CDigitsZlib"),
+    // The stb headers are compiled in rather than linked (see Sources/CDigitsStbImage/stb_image.c),
     // optimised in debug builds too: at -O0 its PNG encoder alone takes seconds of the tests.
-    .target(name: "CStbImage", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
+    .target(name: "CDigitsStbImage", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
 
     // MARK: Numeric layers
-    .target(name: "Kernels", dependencies: ["CBLAS"], swiftSettings: optimisedKernels),
-    .target(name: "NN", dependencies: ["Kernels"], swiftSettings: fastMath),
-    .target(name: "Models", dependencies: ["NN"], swiftSettings: fastMath),
+    .target(name: "DigitsKernels", dependencies: ["CDigitsBLAS"], swiftSettings: optimisedKernels),
+    .target(name: "DigitsNN", dependencies: ["DigitsKernels"], swiftSettings: fastMath),
+    .target(name: "DigitsModels", dependencies: ["DigitsNN"], swiftSettings: fastMath),
 
     // MARK: Data and training
-    .target(name: "Data", dependencies: ["CZlib"], swiftSettings: fastMath),
-    .target(name: "Training", dependencies: ["Models", "Data"], swiftSettings: fastMath),
+    .target(name: "DigitsData", dependencies: ["CDigitsZlib"], swiftSettings: fastMath),
+    .target(name: "DigitsTraining", dependencies: ["DigitsModels", "DigitsData"], swiftSettings: fastMath),
     // Decoding and MNIST-style preprocessing of user images: its own target so that training and
     // its tests neither compile nor link an image decoder.
-    .target(name: "Imaging", dependencies: ["CStbImage", "Data"], swiftSettings: optimisedKernels),
+    .target(
+      name: "DigitsImaging", dependencies: ["CDigitsStbImage", "DigitsData"], swiftSettings: optimisedKernels),
 
     // MARK: Web server (`digits serve`): its own target so the numeric and training layers
     // build and test without SwiftNIO.
     .target(
-      name: "Server",
+      name: "DigitsWeb",
       dependencies: [
-        "Training", "Imaging", .product(name: "Hummingbird", package: "hummingbird"),
+        "DigitsTraining", "DigitsImaging", .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
@@ -71,25 +72,26 @@ let package = Package(
     .executableTarget(
       name: "digits",
       dependencies: [
-        "Training",
-        "Imaging",
-        "Server",
+        "DigitsTraining",
+        "DigitsImaging",
+        "DigitsWeb",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
 
     // MARK: Tests
-    .target(name: "TestSupport", dependencies: ["NN", "Data"], path: "Tests/TestSupport"),
-    .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
-    .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"]),
-    .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
-    .testTarget(name: "DataTests", dependencies: ["Data", "TestSupport"]),
+    .target(name: "TestSupport", dependencies: ["DigitsNN", "DigitsData"], path: "Tests/TestSupport"),
+    .testTarget(name: "KernelsTests", dependencies: ["DigitsKernels", "TestSupport"]),
+    .testTarget(name: "NNTests", dependencies: ["DigitsNN", "TestSupport"]),
+    .testTarget(name: "ModelsTests", dependencies: ["DigitsModels", "TestSupport"]),
+    .testTarget(name: "DataTests", dependencies: ["DigitsData", "TestSupport"]),
     // CZlib: the tests write the PNG variants stb_image_write cannot (16-bit, palette) by hand.
-    .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport", "CZlib"]),
+    .testTarget(name: "ImagingTests", dependencies: ["DigitsImaging", "TestSupport", "CDigitsZlib"]),
     // "digits" so that building the tests also links the executable the CLI tests run.
-    .testTarget(name: "TrainingTests", dependencies: ["Training", "Imaging", "TestSupport", "digits"]),
+    .testTarget(
+      name: "TrainingTests", dependencies: ["DigitsTraining", "DigitsImaging", "TestSupport", "digits"]),
     // `digits serve` as a process, over real HTTP on loopback and in headless Chromium.
-    .testTarget(name: "ServerTests", dependencies: ["Imaging", "Data", "TestSupport", "digits"]),
+    .testTarget(name: "ServerTests", dependencies: ["DigitsImaging", "DigitsData", "TestSupport", "digits"]),
   ],
   // Kernels share raw buffers across worker threads by design (disjoint ranges); language
   // mode 5 keeps that explicit without wrapping every pointer in a Sendable box.

@@ -1,7 +1,7 @@
-// libFuzzer target for the IDX reader (Sources/Data): the bytes of a data file, raw or gzip, go
+// libFuzzer target for the IDX reader (Sources/DigitsData): the bytes of a data file, raw or gzip, go
 // through what `digits` does with them. Built and run by scripts/fuzz.sh. A thrown DataError is
 // the expected outcome for bad input; a trap or a sanitizer report is a bug.
-import Data
+import DigitsData
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

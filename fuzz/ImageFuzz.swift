@@ -1,8 +1,8 @@
-// libFuzzer target for image import (Sources/Imaging): the bytes of a file given to
+// libFuzzer target for image import (Sources/DigitsImaging): the bytes of a file given to
 // `digits predict` are decoded (stb_image for PNG and JPEG, the Swift reader for PGM/PPM) and,
 // when they decode, prepared as MNIST was. Built and run by scripts/fuzz.sh. A thrown ImageError
 // is the expected outcome for bad input; a trap or a sanitizer report is a bug.
-import Imaging
+import DigitsImaging
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -1,8 +1,8 @@
-// libFuzzer target for the safetensors reader (Sources/NN): the bytes of a checkpoint go through
+// libFuzzer target for the safetensors reader (Sources/DigitsNN): the bytes of a checkpoint go through
 // header validation and then every typed read `digits evaluate` and the tests make. Built and run
 // by scripts/fuzz.sh. A thrown SafeTensorsError is the expected outcome for bad input; a trap or
 // a sanitizer report is a bug.
-import NN
+import DigitsNN
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

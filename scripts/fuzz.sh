@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Fuzzes the three parsers of untrusted input with libFuzzer, for a bounded time each:
 #
-#   idx          IDX files, raw or gzip (Sources/Data: gunzipIfNeeded, IDXImages/IDXLabels.parse)
-#   safetensors  checkpoints (Sources/NN: SafeTensorsFile(bytes:path:) and its typed reads)
-#   image        image import (Sources/Imaging: DigitImage(encoded:name:) and mnistPixels())
+#   idx          IDX files, raw or gzip (Sources/DigitsData: gunzipIfNeeded, IDXImages/IDXLabels.parse)
+#   safetensors  checkpoints (Sources/DigitsNN: SafeTensorsFile(bytes:path:) and its typed reads)
+#   image        image import (Sources/DigitsImaging: DigitImage(encoded:name:) and mnistPixels())
 #
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]   (default: 600 s, all three)
 #
@@ -69,18 +69,18 @@ swift_module() {
     -o "$objects/lib/lib$module.a" "${sources[@]}"
 }
 
-# stb_image as the package builds it (Sources/CStbImage), plus the module map SwiftPM would make.
+# stb_image as the package builds it (Sources/CDigitsStbImage), plus the module map SwiftPM would make.
 c_stb_image() {
-  local object=$objects/lib/libCStbImage.a
-  stale "$object" Sources/CStbImage "$0" || return 0
-  echo "building CStbImage" >&2
-  "$CLANG" -O2 -fsanitize="${sanitizers/fuzzer/fuzzer-no-link}" -I Sources/CStbImage/include \
-    -c Sources/CStbImage/stb_image.c -o "$objects/lib/stb_image.o"
+  local object=$objects/lib/libCDigitsStbImage.a
+  stale "$object" Sources/CDigitsStbImage "$0" || return 0
+  echo "building CDigitsStbImage" >&2
+  "$CLANG" -O2 -fsanitize="${sanitizers/fuzzer/fuzzer-no-link}" -I Sources/CDigitsStbImage/include \
+    -c Sources/CDigitsStbImage/stb_image.c -o "$objects/lib/stb_image.o"
   rm -f "$object"
   "$(dirname "$CLANG")/llvm-ar" rcs "$object" "$objects/lib/stb_image.o"
-  mkdir -p "$objects/modules/CStbImage"
-  printf 'module CStbImage {\n  header "%s"\n  export *\n}\n' \
-    "$PWD/Sources/CStbImage/include/CStbImage.h" >"$objects/modules/CStbImage/module.modulemap"
+  mkdir -p "$objects/modules/CDigitsStbImage"
+  printf 'module CDigitsStbImage {\n  header "%s"\n  export *\n}\n' \
+    "$PWD/Sources/CDigitsStbImage/include/CDigitsStbImage.h" >"$objects/modules/CDigitsStbImage/module.modulemap"
 }
 
 # The fuzzer executable for target $1 from fuzz/$2, linked with the libraries after it.
@@ -91,26 +91,26 @@ fuzzer() {
   for library in "$@"; do libraries+=("$objects/lib/lib$library.a"); done
   stale "$binary" "$source" "${libraries[@]}" || return 0
   echo "building $binary" >&2
-  "$SWIFTC" "${swift_flags[@]}" "${link_flags[@]}" -I Sources/CZlib -I Sources/CBLAS "$source" \
+  "$SWIFTC" "${swift_flags[@]}" "${link_flags[@]}" -I Sources/CDigitsZlib -I Sources/CDigitsBLAS "$source" \
     "${libraries[@]}" -o "$binary"
 }
 
 build_target() {
   case $1 in
   idx)
-    swift_module Data "" -I Sources/CZlib
-    fuzzer idx IDXFuzz.swift Data
+    swift_module DigitsData "" -I Sources/CDigitsZlib
+    fuzzer idx IDXFuzz.swift DigitsData
     ;;
   safetensors)
-    swift_module Kernels "" -I Sources/CBLAS
-    swift_module NN Kernels -I Sources/CBLAS
-    fuzzer safetensors SafeTensorsFuzz.swift NN Kernels
+    swift_module DigitsKernels "" -I Sources/CDigitsBLAS
+    swift_module DigitsNN DigitsKernels -I Sources/CDigitsBLAS
+    fuzzer safetensors SafeTensorsFuzz.swift DigitsNN DigitsKernels
     ;;
   image)
-    swift_module Data "" -I Sources/CZlib
+    swift_module DigitsData "" -I Sources/CDigitsZlib
     c_stb_image
-    swift_module Imaging "Data CStbImage" -I Sources/CZlib
-    fuzzer image ImageFuzz.swift Imaging CStbImage Data
+    swift_module DigitsImaging "DigitsData CDigitsStbImage" -I Sources/CDigitsZlib
+    fuzzer image ImageFuzz.swift DigitsImaging CDigitsStbImage DigitsData
     ;;
   *)
     echo "unknown fuzz target '$1' (idx, safetensors, image)" >&2

@@ -1,7 +1,7 @@
 import ArgumentParser
+import DigitsModels
+import DigitsTraining
 import Foundation
-import Models
-import Training
 
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Kernels
+import DigitsKernels
 
 /// Options every command that reads MNIST shares.
 struct DataOptions: ParsableArguments {

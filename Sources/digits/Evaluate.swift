@@ -1,8 +1,8 @@
 import ArgumentParser
-import Data
+import DigitsData
+import DigitsKernels
+import DigitsTraining
 import Foundation
-import Kernels
-import Training
 
 struct Evaluate: ParsableCommand {
   static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
+import DigitsTraining
 import Foundation
-import Training
 
 /// Ctrl-C once: finish the current step, keep the last complete epoch, exit cleanly.
 /// Ctrl-C twice: exit at once (the files on disk are whole either way: all writes are atomic).

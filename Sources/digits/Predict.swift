@@ -1,8 +1,8 @@
 import ArgumentParser
+import DigitsImaging
+import DigitsKernels
+import DigitsTraining
 import Foundation
-import Imaging
-import Kernels
-import Training
 
 struct Predict: ParsableCommand {
   static let configuration = CommandConfiguration(

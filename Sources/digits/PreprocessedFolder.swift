@@ -1,5 +1,5 @@
+import DigitsImaging
 import Foundation
-import Imaging
 
 /// `--save-preprocessed DIR`: the 28x28 image the model saw for each input, as DIR/<name>.png,
 /// where <name> is the input's file name without its extension (-2, -3, ... when two inputs

@@ -1,5 +1,5 @@
+import DigitsTraining
 import Foundation
-import Training
 
 #if canImport(Glibc)
   import Glibc

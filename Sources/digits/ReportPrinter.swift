@@ -1,5 +1,5 @@
+import DigitsTraining
 import Foundation
-import Training
 
 /// Plain-text tables for evaluation results.
 enum ReportPrinter {

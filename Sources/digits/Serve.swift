@@ -1,8 +1,8 @@
 import ArgumentParser
+import DigitsKernels
+import DigitsTraining
+import DigitsWeb
 import Foundation
-import Kernels
-import Server
-import Training
 
 struct Serve: AsyncParsableCommand {
   static let configuration = CommandConfiguration(

@@ -1,4 +1,4 @@
-import Data
+import DigitsData
 import Testing
 
 /// Facts about the bundled MNIST from data/mnist/README.md (loading also verifies the MD5s).

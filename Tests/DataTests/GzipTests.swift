@@ -1,4 +1,4 @@
-import Data
+import DigitsData
 import Testing
 
 @Suite struct GzipTests {

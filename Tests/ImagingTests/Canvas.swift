@@ -1,4 +1,4 @@
-import Imaging
+import DigitsImaging
 
 /// A grayscale surface for synthetic digits: antialiased round-ended strokes and filled
 /// rectangles of one ink on one paper tone. Overlapping strokes do not darken each other (each

@@ -1,4 +1,4 @@
-import Imaging
+import DigitsImaging
 import TestSupport
 import Testing
 

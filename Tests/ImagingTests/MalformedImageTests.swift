@@ -1,5 +1,5 @@
-import Data
-import Imaging
+import DigitsData
+import DigitsImaging
 import TestSupport
 import Testing
 

@@ -1,4 +1,4 @@
-import CZlib
+import CDigitsZlib
 
 /// PNG files built chunk by chunk (signature, IHDR, PLTE and tRNS when given, one IDAT, IEND),
 /// for the variants stb_image_write cannot write: 16-bit samples and palettes.

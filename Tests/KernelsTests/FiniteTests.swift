@@ -1,4 +1,4 @@
-import Kernels
+import DigitsKernels
 import Testing
 
 /// The gradient check behind "training diverged: a gradient is not finite": every position

@@ -1,4 +1,4 @@
-import Kernels
+import DigitsKernels
 import TestSupport
 import Testing
 

@@ -1,5 +1,5 @@
-import Models
-import NN
+import DigitsModels
+import DigitsNN
 import TestSupport
 import Testing
 

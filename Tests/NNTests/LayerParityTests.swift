@@ -1,4 +1,4 @@
-import NN
+import DigitsNN
 import TestSupport
 import Testing
 

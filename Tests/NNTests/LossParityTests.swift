@@ -1,5 +1,5 @@
-import Kernels
-import NN
+import DigitsKernels
+import DigitsNN
 import TestSupport
 import Testing
 

@@ -1,5 +1,5 @@
+import DigitsNN
 import Foundation
-import NN
 import Testing
 
 /// Tests/Fixtures, found from this file so the tests run from any working directory.

@@ -1,5 +1,5 @@
+import DigitsImaging
 import Foundation
-import Imaging
 import TestSupport
 import Testing
 

@@ -1,6 +1,6 @@
-import Data
+import DigitsData
+import DigitsImaging
 import Foundation
-import Imaging
 import TestSupport
 
 /// What the server tests serve and send: PyTorch's tiny ResNet fixture (random weights, so the

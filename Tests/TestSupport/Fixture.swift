@@ -1,5 +1,5 @@
+import DigitsNN
 import Foundation
-import NN
 
 /// A parity fixture written by scripts/make_fixtures.py (PyTorch): tensors in PyTorch's
 /// layouts, read back here in the engine's (NHWC activations, [O, KH, KW, I] conv weights).

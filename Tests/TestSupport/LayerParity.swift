@@ -1,4 +1,4 @@
-import NN
+import DigitsNN
 
 /// Runs `layer` forward on the fixture's `x` and backward on its `grad_out`, and compares with
 /// PyTorch: `out`, `grad_x`, every `grad.<param>` and every `state.<buffer>` (running stats

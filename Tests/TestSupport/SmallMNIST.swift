@@ -1,4 +1,4 @@
-import Data
+import DigitsData
 import Foundation
 
 /// A few hundred real MNIST digits written as raw IDX files in a temporary folder, so tests can

@@ -1,5 +1,5 @@
+import DigitsNN
 import Foundation
-import NN
 
 /// Largest |a[i] - b[i]|; infinity when the counts differ.
 public func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {

@@ -1,7 +1,7 @@
-import Models
-import NN
+import DigitsModels
+import DigitsNN
+import DigitsTraining
 import Testing
-import Training
 
 /// The GFLOP/s `digits bench` reports rest on this count: PyTorch's flop counter gives
 /// 139 / 156 MFLOP per 28x28 image forward for the 1-channel ResNet34 / ResNet50, so a

@@ -1,9 +1,9 @@
+import DigitsModels
+import DigitsNN
+import DigitsTraining
 import Foundation
-import Models
-import NN
 import TestSupport
 import Testing
-import Training
 
 /// Checkpoints against a PyTorch-written state_dict (Tests/Fixtures/checkpoint_tiny*.safetensors):
 /// loading, the eval-mode forward, saving back in exactly PyTorch's names, shapes and dtypes, and

@@ -1,5 +1,5 @@
+import DigitsTraining
 import Testing
-import Training
 
 /// Hand-made confusion cases against scikit-learn 1.9.1. Each case's expected values come from
 ///

@@ -1,5 +1,5 @@
+import DigitsTraining
 import Testing
-import Training
 
 /// Early stopping on validation loss: patience, min-delta and the best epoch it remembers.
 @Suite struct EarlyStoppingTests {

@@ -1,5 +1,5 @@
+import DigitsTraining
 import Testing
-import Training
 
 /// Learning-rate schedules against PyTorch's values.
 @Suite struct LearningRateScheduleTests {

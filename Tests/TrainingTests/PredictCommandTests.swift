@@ -1,9 +1,9 @@
-import Data
+import DigitsData
+import DigitsImaging
+import DigitsTraining
 import Foundation
-import Imaging
 import TestSupport
 import Testing
-import Training
 
 /// `digits predict` end to end, as a process: MNIST test digits exported as a person would
 /// photograph them must get the prediction `digits evaluate` gives on the raw tensor; bad files

@@ -1,7 +1,7 @@
+import DigitsTraining
 import Foundation
 import TestSupport
 import Testing
-import Training
 
 /// Stops a run after a given number of optimiser steps, as Ctrl-C would.
 private final class InterruptAfter: TrainingObserver {

@@ -1,6 +1,6 @@
-import Testing
 // EpochRecord's memberwise initialiser is internal.
-import Training
+import DigitsTraining
+import Testing
 
 /// history.csv and steps.csv are written and read back without loss (what --resume relies on).
 @Suite struct TrainingHistoryTests {

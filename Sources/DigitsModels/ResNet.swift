@@ -1,0 +1,112 @@
+import DigitsNN
+
+/// The torchvision ResNet family with an `inputChannels` stem (1 for MNIST) and `classes`
+/// outputs: the same layers, parameter names and initialisation as torchvision.models.
+public final class ResNet: Layer {
+  /// The torchvision name (resnet18 ... resnet152), or nil for a custom stage layout.
+  public let architecture: ResNetArchitecture?
+  public let classes: Int
+  public let inputChannels: Int
+  public let parameters = ParameterArena()
+  public let buffers = ParameterArena()
+  public let stem: Conv2d
+  public let fc: Linear
+  private let network: Sequential
+
+  public convenience init(_ architecture: ResNetArchitecture, classes: Int = 10, inputChannels: Int = 1) {
+    self.init(
+      blocksPerStage: architecture.blocksPerStage, bottleneck: architecture.usesBottleneck, classes: classes,
+      inputChannels: inputChannels)
+  }
+
+  /// Any stage layout, as torchvision's `ResNet(block, layers)` allows (e.g. [1, 1, 1, 1]).
+  public init(blocksPerStage: [Int], bottleneck: Bool, classes: Int = 10, inputChannels: Int = 1) {
+    architecture = ResNetArchitecture.allCases.first {
+      $0.blocksPerStage == blocksPerStage && $0.usesBottleneck == bottleneck
+    }
+    self.classes = classes
+    self.inputChannels = inputChannels
+    stem = Conv2d(
+      parameters, name: "conv1", inputChannels: inputChannels, outputChannels: 64, kernelSize: 7, stride: 2,
+      padding: 3)
+    stem.computesInputGradient = false
+    var layers: [any Layer] = [
+      stem,
+      BatchNorm2d(parameters: parameters, buffers: buffers, name: "bn1", channels: 64, fusedReLU: true),
+      MaxPool2d(kernelSize: 3, stride: 2, padding: 1),
+    ]
+    var inPlanes = 64
+    for (stage, blockCount) in blocksPerStage.enumerated() {
+      let planes = 64 << stage
+      for index in 0..<blockCount {
+        let name = "layer\(stage + 1).\(index)"
+        let stride = stage > 0 && index == 0 ? 2 : 1
+        let block =
+          bottleneck
+          ? ResidualBlock.bottleneck(
+            parameters: parameters, buffers: buffers, name: name, inPlanes: inPlanes, planes: planes,
+            stride: stride)
+          : ResidualBlock.basic(
+            parameters: parameters, buffers: buffers, name: name, inPlanes: inPlanes, planes: planes,
+            stride: stride)
+        layers.append(block)
+        inPlanes = planes * (bottleneck ? 4 : 1)
+      }
+    }
+    layers.append(GlobalAvgPool())
+    fc = Linear(parameters, name: "fc", inputFeatures: inPlanes, outputFeatures: classes)
+    layers.append(fc)
+    network = Sequential(layers)
+    parameters.finalize()
+    buffers.finalize()
+  }
+
+  public var parameterCount: Int { parameters.count }
+
+  /// torchvision's initialisation: conv weights kaiming_normal_(fan_out, relu); BN weight 1,
+  /// bias 0, running stats reset; fc weight and bias U(±1/sqrt(fan_in)) (Linear's default).
+  public func initialize<G: RandomNumberGenerator>(using generator: inout G) {
+    visit(network) { layer in
+      switch layer {
+      case let conv as Conv2d:
+        Initializer.kaimingNormalFanOut(conv.weight, fanOut: conv.fanOut, using: &generator)
+      case let norm as BatchNorm2d:
+        norm.resetToDefaults()
+      case let linear as Linear:
+        let bound = 1 / Float(linear.inputFeatures).squareRoot()
+        Initializer.uniform(linear.weight, bound: bound, using: &generator)
+        if let bias = linear.bias { Initializer.uniform(bias, bound: bound, using: &generator) }
+      default:
+        break
+      }
+    }
+  }
+
+  public func forward(_ input: Tensor, context: ExecutionContext) -> Tensor {
+    network.forward(input, context: context)
+  }
+
+  public func backward(_ gradOutput: Tensor, context: ExecutionContext) -> Tensor {
+    network.backward(gradOutput, context: context)
+  }
+
+  /// The convolutions in construction order (for FLOP counts).
+  public var convolutions: [Conv2d] {
+    var result: [Conv2d] = []
+    visit(network) { if let conv = $0 as? Conv2d { result.append(conv) } }
+    return result
+  }
+
+  /// Every leaf layer in construction order (blocks: main path, then downsample).
+  private func visit(_ layer: any Layer, _ body: (any Layer) -> Void) {
+    switch layer {
+    case let sequence as Sequential:
+      for child in sequence.layers { visit(child, body) }
+    case let block as ResidualBlock:
+      visit(block.main, body)
+      if let downsample = block.downsample { visit(downsample, body) }
+    default:
+      body(layer)
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import DigitsKernels
+import DigitsNN
+
+/// torchvision's BasicBlock and Bottleneck: out = relu(main(x) + shortcut(x)), where the
+/// shortcut is the identity or `downsample` (1x1 conv with the stride + BN).
+public final class ResidualBlock: Layer {
+  public let main: Sequential
+  public let downsample: Sequential?
+  private let output = Tensor()
+  private let gradJoin = Tensor()
+
+  init(main: Sequential, downsample: Sequential?) {
+    self.main = main
+    self.downsample = downsample
+  }
+
+  /// BasicBlock (expansion 1): conv3x3(stride)-BN-ReLU-conv3x3-BN, names conv1, bn1, conv2, bn2.
+  public static func basic(
+    parameters: ParameterArena, buffers: ParameterArena, name: String, inPlanes: Int, planes: Int, stride: Int
+  ) -> ResidualBlock {
+    let main = Sequential([
+      Conv2d(
+        parameters, name: qualified(name, "conv1"), inputChannels: inPlanes, outputChannels: planes,
+        kernelSize: 3,
+        stride: stride, padding: 1),
+      BatchNorm2d(
+        parameters: parameters, buffers: buffers, name: qualified(name, "bn1"), channels: planes,
+        fusedReLU: true),
+      Conv2d(
+        parameters, name: qualified(name, "conv2"), inputChannels: planes, outputChannels: planes,
+        kernelSize: 3, padding: 1),
+      BatchNorm2d(parameters: parameters, buffers: buffers, name: qualified(name, "bn2"), channels: planes),
+    ])
+    return ResidualBlock(
+      main: main,
+      downsample: shortcut(parameters, buffers, name, inPlanes: inPlanes, outPlanes: planes, stride: stride))
+  }
+
+  /// Bottleneck (expansion 4, ResNet v1.5: the stride sits on the 3x3 conv):
+  /// conv1x1-BN-ReLU-conv3x3(stride)-BN-ReLU-conv1x1-BN, names conv1..3, bn1..3.
+  public static func bottleneck(
+    parameters: ParameterArena, buffers: ParameterArena, name: String, inPlanes: Int, planes: Int, stride: Int
+  ) -> ResidualBlock {
+    let outPlanes = planes * 4
+    let main = Sequential([
+      Conv2d(
+        parameters, name: qualified(name, "conv1"), inputChannels: inPlanes, outputChannels: planes,
+        kernelSize: 1),
+      BatchNorm2d(
+        parameters: parameters, buffers: buffers, name: qualified(name, "bn1"), channels: planes,
+        fusedReLU: true),
+      Conv2d(
+        parameters, name: qualified(name, "conv2"), inputChannels: planes, outputChannels: planes,
+        kernelSize: 3,
+        stride: stride, padding: 1),
+      BatchNorm2d(
+        parameters: parameters, buffers: buffers, name: qualified(name, "bn2"), channels: planes,
+        fusedReLU: true),
+      Conv2d(
+        parameters, name: qualified(name, "conv3"), inputChannels: planes, outputChannels: outPlanes,
+        kernelSize: 1),
+      BatchNorm2d(
+        parameters: parameters, buffers: buffers, name: qualified(name, "bn3"), channels: outPlanes),
+    ])
+    return ResidualBlock(
+      main: main,
+      downsample: shortcut(
+        parameters, buffers, name, inPlanes: inPlanes, outPlanes: outPlanes, stride: stride))
+  }
+
+  /// torchvision adds `downsample` when the stride or the channel count changes.
+  private static func shortcut(
+    _ parameters: ParameterArena, _ buffers: ParameterArena, _ name: String, inPlanes: Int, outPlanes: Int,
+    stride: Int
+  ) -> Sequential? {
+    guard stride != 1 || inPlanes != outPlanes else { return nil }
+    return Sequential([
+      Conv2d(
+        parameters, name: qualified(name, "downsample.0"), inputChannels: inPlanes, outputChannels: outPlanes,
+        kernelSize: 1, stride: stride),
+      BatchNorm2d(
+        parameters: parameters, buffers: buffers, name: qualified(name, "downsample.1"), channels: outPlanes),
+    ])
+  }
+
+  public func forward(_ input: Tensor, context: ExecutionContext) -> Tensor {
+    if context.inference {
+      // The join and its ReLU happen inside the main branch's last conv (see Sequential).
+      let identity = downsample?.forward(input, context: context) ?? input
+      return main.forwardFolding(input, residual: identity, context: context)
+    }
+    let branch = main.forward(input, context: context)
+    let identity = downsample?.forward(input, context: context) ?? input
+    output.resize(like: branch)
+    context.timed(.activation, "forward") {
+      addReluForward(output: output.data, branch.data, identity.data, count: branch.count)
+    }
+    return output
+  }
+
+  public func backward(_ gradOutput: Tensor, context: ExecutionContext) -> Tensor {
+    gradJoin.resize(like: output)
+    context.timed(.activation, "backward") {
+      reluBackward(
+        gradInput: gradJoin.data, gradOutput: gradOutput.data, output: output.data, count: output.count)
+    }
+    // The shortcut's gradient first; the main branch's first conv then adds its input gradient
+    // onto it in its GEMM, with no pass of its own to sum the two. With an identity shortcut
+    // that sum lands in gradJoin, which the branch's last layer has read by then.
+    let gradShortcut = downsample?.backward(gradJoin, context: context) ?? gradJoin
+    return main.backward(gradJoin, accumulatingInputGradientInto: gradShortcut, context: context)
+  }
+}

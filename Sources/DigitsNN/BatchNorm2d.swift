@@ -1,0 +1,106 @@
+import DigitsKernels
+
+/// torch.nn.BatchNorm2d (affine, tracking running statistics) on NHWC activations, with an
+/// optional fused ReLU after it (the `bn → relu` pair every ResNet block has).
+/// Parameters `weight`, `bias`; buffers `running_mean`, `running_var`, `num_batches_tracked`.
+public final class BatchNorm2d: Layer {
+  public let channels: Int
+  public let eps: Float
+  public let momentum: Float
+  public let fusedReLU: Bool
+  public let weight: Parameter
+  public let bias: Parameter
+  public let runningMean: Parameter
+  public let runningVariance: Parameter
+  public let batchesTracked: Parameter
+
+  private let output = Tensor()
+  private let gradInput = Tensor()
+  private var input: Tensor?
+  /// Mean and 1/sqrt(var + eps) the last forward normalised with (batch or running).
+  private let mean: UnsafeMutablePointer<Float>
+  private let invStd: UnsafeMutablePointer<Float>
+  private let variance: UnsafeMutablePointer<Float>
+  private var normalisedWithBatchStatistics = true
+
+  public init(
+    parameters: ParameterArena, buffers: ParameterArena, name: String, channels: Int,
+    eps: Float = 1e-5, momentum: Float = 0.1, fusedReLU: Bool = false
+  ) {
+    self.channels = channels
+    self.eps = eps
+    self.momentum = momentum
+    self.fusedReLU = fusedReLU
+    weight = parameters.register(qualified(name, "weight"), torchShape: [channels])
+    bias = parameters.register(qualified(name, "bias"), torchShape: [channels])
+    runningMean = buffers.register(qualified(name, "running_mean"), torchShape: [channels])
+    runningVariance = buffers.register(qualified(name, "running_var"), torchShape: [channels])
+    batchesTracked = buffers.register(
+      qualified(name, "num_batches_tracked"), torchShape: [], layout: .counter)
+    mean = .allocate(capacity: channels)
+    invStd = .allocate(capacity: channels)
+    variance = .allocate(capacity: channels)
+  }
+
+  deinit {
+    mean.deallocate()
+    invStd.deallocate()
+    variance.deallocate()
+  }
+
+  /// PyTorch's reset: weight 1, bias 0, running mean 0, running variance 1, no batches.
+  public func resetToDefaults() {
+    weight.fill(1)
+    bias.fill(0)
+    runningMean.fill(0)
+    runningVariance.fill(1)
+    batchesTracked.fill(0)
+  }
+
+  public func forward(_ input: Tensor, context: ExecutionContext) -> Tensor {
+    precondition(
+      input.channels == channels, "BatchNorm2d expects \(channels) channels, got \(input.channels)")
+    let rows = input.rows
+    output.resize(like: input)
+    normalisedWithBatchStatistics = context.training
+    if context.training {
+      batchNormStatistics(mean: mean, variance: variance, input: input.data, rows: rows, channels: channels)
+      batchNormUpdateRunning(
+        runningMean: runningMean.value, runningVariance: runningVariance.value, mean: mean,
+        variance: variance, rows: rows, channels: channels, momentum: momentum)
+      batchesTracked.value[0] += 1
+    } else {
+      mean.update(from: runningMean.value, count: channels)
+      variance.update(from: runningVariance.value, count: channels)
+    }
+    batchNormInverseStd(invStd, variance: variance, channels: channels, eps: eps)
+    batchNormApply(
+      output: output.data, input: input.data, mean: mean, invStd: invStd, gamma: weight.value,
+      beta: bias.value, rows: rows, channels: channels, relu: fusedReLU)
+    self.input = input
+    return output
+  }
+
+  /// Eval mode's normalisation as y = x · scale[c] + shift[c] (running statistics), for folding
+  /// into the conv before it.
+  public func runningAffine(scale: UnsafeMutablePointer<Float>, shift: UnsafeMutablePointer<Float>) {
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: channels) { buffer in
+      let runningInvStd = buffer.baseAddress!
+      batchNormInverseStd(runningInvStd, variance: runningVariance.value, channels: channels, eps: eps)
+      batchNormAffine(
+        scale: scale, shift: shift, mean: runningMean.value, invStd: runningInvStd, gamma: weight.value,
+        beta: bias.value, channels: channels)
+    }
+  }
+
+  public func backward(_ gradOutput: Tensor, context: ExecutionContext) -> Tensor {
+    guard let input else { preconditionFailure("BatchNorm2d.backward before forward") }
+    gradInput.resize(like: input)
+    batchNormBackward(
+      gradInput: gradInput.data, gradGamma: weight.gradient, gradBeta: bias.gradient,
+      gradOutput: gradOutput.data, input: input.data, output: output.data, mean: mean,
+      invStd: invStd, gamma: weight.value, rows: input.rows, channels: channels, relu: fusedReLU,
+      training: normalisedWithBatchStatistics)
+    return gradInput
+  }
+}

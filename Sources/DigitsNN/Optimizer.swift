@@ -1,0 +1,88 @@
+import DigitsKernels
+
+/// An optimiser over one flat parameter arena. Its state is a few arena-sized float blocks
+/// plus the step count, which is all `--resume` has to save.
+public protocol Optimizer: AnyObject {
+  var parameters: ParameterArena { get }
+  /// Steps taken so far (PyTorch's `state['step']`).
+  var stepCount: Int { get set }
+  var learningRate: Float { get set }
+  /// Named state blocks, each `parameters.count` floats (e.g. Adam's exp_avg, exp_avg_sq).
+  var stateBlocks: [(name: String, values: UnsafeMutablePointer<Float>)] { get }
+  /// Applies one update from `parameters.gradients`.
+  func step()
+}
+
+/// torch.optim.Adam, and AdamW when `hyper.decoupled`.
+public final class Adam: Optimizer {
+  public let parameters: ParameterArena
+  public var hyper: AdamHyper
+  public var stepCount = 0
+  private let firstMoment: UnsafeMutablePointer<Float>
+  private let secondMoment: UnsafeMutablePointer<Float>
+
+  public init(parameters: ParameterArena, hyper: AdamHyper) {
+    precondition(parameters.isFinalized, "build the model before its optimiser")
+    self.parameters = parameters
+    self.hyper = hyper
+    firstMoment = .allocate(capacity: parameters.count)
+    firstMoment.initialize(repeating: 0, count: parameters.count)
+    secondMoment = .allocate(capacity: parameters.count)
+    secondMoment.initialize(repeating: 0, count: parameters.count)
+  }
+
+  deinit {
+    firstMoment.deallocate()
+    secondMoment.deallocate()
+  }
+
+  public var learningRate: Float {
+    get { hyper.learningRate }
+    set { hyper.learningRate = newValue }
+  }
+
+  public var stateBlocks: [(name: String, values: UnsafeMutablePointer<Float>)] {
+    [("exp_avg", firstMoment), ("exp_avg_sq", secondMoment)]
+  }
+
+  public func step() {
+    stepCount += 1
+    adamStep(
+      parameters: parameters.values, gradients: parameters.gradients, firstMoment: firstMoment,
+      secondMoment: secondMoment, count: parameters.count, step: stepCount, hyper: hyper)
+  }
+}
+
+/// torch.optim.SGD with momentum, dampening, weight decay and Nesterov.
+public final class SGD: Optimizer {
+  public let parameters: ParameterArena
+  public var hyper: SGDHyper
+  public var stepCount = 0
+  private let momentumBuffer: UnsafeMutablePointer<Float>
+
+  public init(parameters: ParameterArena, hyper: SGDHyper) {
+    precondition(parameters.isFinalized, "build the model before its optimiser")
+    self.parameters = parameters
+    self.hyper = hyper
+    momentumBuffer = .allocate(capacity: parameters.count)
+    momentumBuffer.initialize(repeating: 0, count: parameters.count)
+  }
+
+  deinit { momentumBuffer.deallocate() }
+
+  public var learningRate: Float {
+    get { hyper.learningRate }
+    set { hyper.learningRate = newValue }
+  }
+
+  public var stateBlocks: [(name: String, values: UnsafeMutablePointer<Float>)] {
+    [("momentum_buffer", momentumBuffer)]
+  }
+
+  public func step() {
+    stepCount += 1
+    sgdStep(
+      parameters: parameters.values, gradients: parameters.gradients, momentumBuffer: momentumBuffer,
+      count: parameters.count, step: stepCount, hyper: hyper)
+  }
+}

@@ -1,0 +1,117 @@
+import DigitsData
+import DigitsKernels
+import DigitsModels
+import DigitsNN
+import Foundation
+
+/// `digits bench`: throughput of training steps (forward + backward + Adam) on real MNIST
+/// batches and of inference at batch 1024, the GFLOP/s that implies (PyTorch's FLOP count:
+/// 2 per multiply-add of every conv and linear layer, a training step counted as 3 forward
+/// passes), and the peak resident memory of the training phase.
+public struct BenchmarkResult: Codable, Sendable {
+  public var model: String
+  public var batchSize: Int
+  public var trainImagesPerS: Double
+  public var inferImagesPerS: Double
+  public var trainGflops: Double
+  public var peakRssMb: Double
+  public var threads: Int
+  /// Share of the timed training steps per operation kind (with --profile).
+  public var profile: [String: Double]?
+}
+
+public enum Benchmark {
+  public static func run(
+    architecture: ResNetArchitecture, batchSize: Int, steps: Int, inferenceBatches: Int, threads: Int,
+    profile: Bool, progress: (String) -> Void
+  ) throws -> BenchmarkResult {
+    Threads.configure(threads)
+    let data = try MNIST.load(directory: MNIST.bundledDirectory, verifyChecksums: false)
+    let model = ResNet(architecture, classes: MNIST.classes)
+    var generator = SeededGenerator(seed: 0)
+    model.initialize(using: &generator)
+    let optimizer = Adam(parameters: model.parameters, hyper: AdamHyper(learningRate: 1e-3))
+    let loss = CrossEntropyLoss()
+    let context = ExecutionContext(training: true)
+    var batches = try BatchIterator(data: data.train, batchSize: batchSize, dropLast: true, seed: 1)
+    let images = Tensor(batch: batchSize, height: data.train.rows, width: data.train.cols, channels: 1)
+    var labels = [Int32](repeating: 0, count: batchSize)
+    let operations = OperationProfile()
+
+    func step() {
+      var count = labels.withUnsafeMutableBufferPointer {
+        batches.next(into: images.data, labels: $0.baseAddress!)
+      }
+      if count == 0 {
+        batches.startEpoch()
+        count = labels.withUnsafeMutableBufferPointer {
+          batches.next(into: images.data, labels: $0.baseAddress!)
+        }
+      }
+      model.parameters.zeroGradients()
+      let logits = model.forward(images, context: context)
+      _ = labels.withUnsafeBufferPointer { loss.forward(logits, labels: $0.baseAddress!) }
+      _ = model.backward(loss.backward(), context: context)
+      if let profile = context.profile {
+        profile.measure("optimizer") { optimizer.step() }
+      } else {
+        optimizer.step()
+      }
+    }
+
+    batches.startEpoch()
+    progress("warm-up")
+    for _ in 0..<2 { step() }
+    let flopsPerImage = trainingFLOPsPerImage(model)
+    if profile { context.profile = operations }
+    let started = DispatchTime.now().uptimeNanoseconds
+    for index in 0..<steps {
+      progress("training step \(index + 1)/\(steps)")
+      step()
+    }
+    let trainSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+    let peakRSS = peakResidentMegabytes()
+
+    let inference = Evaluator(batchSize: 1024)
+    let inferenceImages = 1024 * inferenceBatches
+    let indices = Array(0..<inferenceImages).map { $0 % data.test.count }
+    progress("inference warm-up")
+    _ = try inference.evaluate(
+      model, data: data.test, indices: Array(indices.prefix(1024)), normalization: .mnist)
+    progress("inference, \(inferenceBatches) batches of 1024")
+    let inferStart = DispatchTime.now().uptimeNanoseconds
+    _ = try inference.evaluate(model, data: data.test, indices: indices, normalization: .mnist)
+    let inferSeconds = Double(DispatchTime.now().uptimeNanoseconds - inferStart) / 1e9
+
+    let trainImagesPerS = Double(steps * batchSize) / trainSeconds
+    var shares: [String: Double]?
+    if profile {
+      let measured = operations.seconds.values.reduce(0, +)
+      shares = operations.seconds.mapValues { $0 / trainSeconds }
+      shares?["other (loss, data, framework)"] = max(0, trainSeconds - measured) / trainSeconds
+    }
+    return BenchmarkResult(
+      model: architecture.rawValue, batchSize: batchSize, trainImagesPerS: trainImagesPerS,
+      inferImagesPerS: Double(inferenceImages) / inferSeconds,
+      trainGflops: trainImagesPerS * flopsPerImage / 1e9,
+      peakRssMb: peakRSS, threads: threads, profile: shares)
+  }
+
+  /// 3 × 2 × (multiply-adds of every conv and linear layer) per image, every kernel tap
+  /// counted (padding included), as PyTorch's flop counter does.
+  public static func trainingFLOPsPerImage(_ model: ResNet) -> Double {
+    var macs = Double(model.fc.inputFeatures * model.fc.outputFeatures)
+    for conv in model.convolutions {
+      guard let g = conv.geometry else { continue }
+      macs += Double(g.outHeight * g.outWidth * g.outChannels * g.columnWidth)
+    }
+    return 3 * 2 * macs
+  }
+
+  /// ru_maxrss: the largest resident set so far, in kilobytes on Linux.
+  static func peakResidentMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+  }
+}

@@ -1,0 +1,40 @@
+import DigitsData
+import DigitsModels
+
+/// Everything that decides a training run; saved as config.json in the run folder, and
+/// checked on `--resume` so a run is only continued with the settings it started with.
+public struct TrainingConfig: Codable, Equatable, Sendable {
+  public var model: ResNetArchitecture = .resnet50
+  public var epochs = 10
+  public var batchSize = 128
+  public var learningRate: Float = 1e-3
+  public var validationRatio = 0.3
+  public var patience = 3
+  /// An epoch improves on the best only when val_loss < best - minDelta.
+  public var minDelta: Float = 0
+  public var seed: UInt64 = 0
+  public var trainLimit: Int?
+  public var threads: Int
+  public var dataDirectory: String?
+  public var schedule: LearningRateSchedule = .cosine
+  public var optimizer: OptimizerKind = .adam
+  public var weightDecay: Float = 0
+  public var labelSmoothing: Float = 0
+
+  public init(threads: Int) {
+    self.threads = threads
+  }
+
+  /// The settings a resumed run must share with the one it continues (all but the epoch
+  /// budget, which a resume may extend, and the thread count).
+  public func isResumable(from saved: TrainingConfig) -> Bool {
+    var mine = self
+    mine.epochs = saved.epochs
+    mine.threads = saved.threads
+    return mine == saved
+  }
+}
+
+public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
+  case adam, adamw, sgd
+}
