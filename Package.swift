@@ -27,9 +27,11 @@ let optimisedKernels: [SwiftSetting] = fastMath + [.unsafeFlags(["-O"], .when(co
 
 let package = Package(
   name: "digits",
-  platforms: [.macOS(.v14)],
+  platforms: [.macOS(.v15)],
   products: [
-    .executable(name: "digits", targets: ["digits"])
+    .executable(name: "digits", targets: ["digits"]),
+    // `import DigitsKit`: classify, train and evaluate from Swift (see Examples/).
+    .library(name: "DigitsKit", targets: ["DigitsKit"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -58,12 +60,15 @@ let package = Package(
     .target(
       name: "DigitsImaging", dependencies: ["CDigitsStbImage", "DigitsData"], swiftSettings: optimisedKernels),
 
+    // MARK: The library's one module: re-exports the layers above and adds DigitRecognizer.
+    .target(name: "DigitsKit", dependencies: ["DigitsTraining", "DigitsImaging"], swiftSettings: fastMath),
+
     // MARK: Web server (`digits serve`): its own target so the numeric and training layers
     // build and test without SwiftNIO.
     .target(
       name: "DigitsWeb",
       dependencies: [
-        "DigitsTraining", "DigitsImaging", .product(name: "Hummingbird", package: "hummingbird"),
+        "DigitsKit", .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
@@ -72,8 +77,7 @@ let package = Package(
     .executableTarget(
       name: "digits",
       dependencies: [
-        "DigitsTraining",
-        "DigitsImaging",
+        "DigitsKit",
         "DigitsWeb",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
@@ -84,6 +88,7 @@ let package = Package(
     .testTarget(name: "KernelsTests", dependencies: ["DigitsKernels", "TestSupport"]),
     .testTarget(name: "NNTests", dependencies: ["DigitsNN", "TestSupport"]),
     .testTarget(name: "ModelsTests", dependencies: ["DigitsModels", "TestSupport"]),
+    .testTarget(name: "DigitsKitTests", dependencies: ["DigitsKit", "TestSupport"]),
     .testTarget(name: "DataTests", dependencies: ["DigitsData", "TestSupport"]),
     // CZlib: the tests write the PNG variants stb_image_write cannot (16-bit, palette) by hand.
     .testTarget(name: "ImagingTests", dependencies: ["DigitsImaging", "TestSupport", "CDigitsZlib"]),

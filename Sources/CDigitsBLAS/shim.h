@@ -12,5 +12,6 @@ typedef void (*digits_cblas_sgemm)(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE 
                                    const float *a, int lda, const float *b, int ldb, float beta,
                                    float *c, int ldc);
 typedef void (*digits_openblas_set_num_threads)(int threads);
+typedef int (*digits_openblas_get_num_threads)(void);
 
 #endif

@@ -2,7 +2,7 @@
 /// x - x is 0 for every finite x and NaN for NaN and ±Inf, and a sum keeps any NaN, so the scan
 /// is one vector subtract-and-add per 8 values, split over the workers.
 public func allFinite(_ values: UnsafePointer<Float>, count: Int) -> Bool {
-  let parts = max(1, min(Threads.count, count / 65536))
+  let parts = max(1, min(Workers.count, count / 65536))
   let per = (count + parts - 1) / parts
   return withUnsafeTemporaryAllocation(of: Float.self, capacity: parts) { sums in
     parallelFor(parts) { part in

@@ -4,16 +4,26 @@ import Dispatch
   import Glibc
 #endif
 
-/// How the machine's cores are shared: OpenBLAS threads inside GEMM, and the same number of
+/// How many workers the kernels split their work into: OpenBLAS threads inside GEMM, and as many
 /// workers for the element-wise kernels (never both at once, so they do not oversubscribe).
-public enum Threads {
-  /// Number of workers the element-wise kernels split their work into.
-  public nonisolated(unsafe) private(set) static var count = max(1, CPU.onlineCores)
+/// The count belongs to the work that runs inside `Workers.run(_:_:)` (a task-local value), not
+/// to the process: two callers in one program can use different counts. Unset, it is every core.
+public enum Workers {
+  @TaskLocal public static var count = max(1, CPU.onlineCores)
 
-  /// Sets the worker count for both OpenBLAS and the element-wise kernels.
-  public static func configure(_ threads: Int) {
-    count = max(1, threads)
-    OpenBLAS.setThreadCount(Int32(count))
+  /// The cores this machine has online.
+  public static var available: Int { max(1, CPU.onlineCores) }
+
+  /// Runs `body` with `count` workers (at least 1).
+  public static func run<Result>(_ count: Int, _ body: () throws -> Result) rethrows -> Result {
+    try $count.withValue(max(1, count), operation: body)
+  }
+
+  /// Runs `body` with `count` workers (at least 1), for async callers.
+  public static func run<Result: Sendable>(_ count: Int, _ body: () async throws -> Result) async rethrows
+    -> Result
+  {
+    try await $count.withValue(max(1, count), operation: body)
   }
 }
 
@@ -24,13 +34,13 @@ enum CPU {
   }
 }
 
-/// Splits `0..<total` into at most `Threads.count` contiguous chunks of at least `grain`
+/// Splits `0..<total` into at most `Workers.count` contiguous chunks of at least `grain`
 /// items and runs `body` on each, concurrently. Small jobs run inline: a dispatch costs
 /// microseconds, more than the work of a few thousand elements.
 @inlinable
 public func parallelChunks(_ total: Int, grain: Int = 4096, _ body: (Range<Int>) -> Void) {
   guard total > 0 else { return }
-  let chunks = min(Threads.count, max(1, total / max(grain, 1)))
+  let chunks = min(Workers.count, max(1, total / max(grain, 1)))
   if chunks == 1 {
     body(0..<total)
     return

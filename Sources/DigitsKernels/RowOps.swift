@@ -109,7 +109,7 @@ public func withColumnReduction(
   body: (UnsafePointer<Double>) -> Void
 ) {
   let width = columns * values
-  let workers = min(Threads.count, max(1, rows * columns / 16384))
+  let workers = min(Workers.count, max(1, rows * columns / 16384))
   // On the stack when it fits (a few KB here): thread-safe and no heap allocation per step.
   withUnsafeTemporaryAllocation(of: Double.self, capacity: width * workers) { buffer in
     let scratch = buffer.baseAddress!

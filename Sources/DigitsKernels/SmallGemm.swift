@@ -13,7 +13,7 @@ public func batchedSmallGemm(
   b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, accumulate: Bool = false
 ) {
   // 9 products on 2 workers would be 5 against 4: halves of each make it 9 against 9.
-  let parts = count % Threads.count == 0 ? 1 : Threads.count
+  let parts = count % Workers.count == 0 ? 1 : Workers.count
   let rowsPerPart = ((m + parts - 1) / parts + 3) / 4 * 4
   let (rowStride, depthStride) = transposeA ? (1, m) : (k, 1)
   parallelFor(count * parts) { task in

@@ -36,10 +36,19 @@ extension ResNet {
 
   /// Writes the state_dict to `path` atomically (temporary file, then rename).
   public func save(to path: String, metadata: [String: String]) throws {
+    try stateWriter(metadata: metadata).write(to: path)
+  }
+
+  /// The state_dict as an in-memory checkpoint, which `load(from:)` restores.
+  public func snapshot() throws -> SafeTensorsFile {
+    try SafeTensorsFile(bytes: try stateWriter(metadata: [:]).bytes(), path: "(memory)")
+  }
+
+  private func stateWriter(metadata: [String: String]) -> SafeTensorsWriter {
     var writer = SafeTensorsWriter()
     writer.metadata = metadata
     StateDict.add([parameters, buffers], to: &writer)
-    try writer.write(to: path)
+    return writer
   }
 
   /// The name a checkpoint's metadata gives this model.

@@ -48,6 +48,12 @@ public struct SafeTensorsWriter {
     try SafeTensorsPOSIX.writeAtomically(path: path, parts: encoded())
   }
 
+  /// The whole file in memory, for a checkpoint that never touches the disk.
+  public func bytes() throws -> [UInt8] {
+    if let problem { throw SafeTensorsError(path: "(memory)", kind: .invalidTensor, problem: problem) }
+    return Array(encoded().joined())
+  }
+
   /// The file as byte runs: the length prefix and header, then each tensor's data.
   func encoded() -> [[UInt8]] {
     // Descending alignment: of the two dtypes written here, I64 (8 bytes) comes before F32.

@@ -21,53 +21,52 @@ public struct BenchmarkResult: Codable, Sendable {
 }
 
 public enum Benchmark {
+  /// Times `steps` training steps after two warm-up steps (the step `Trainer` runs, with
+  /// `digits train`'s defaults at `batchSize`), then inference over `inferenceBatches` batches of
+  /// 1024 test images after one warm-up batch.
   public static func run(
-    architecture: ResNetArchitecture, batchSize: Int, steps: Int, inferenceBatches: Int, threads: Int,
-    profile: Bool, progress: (String) -> Void
+    architecture: ResNetArchitecture, data: MNIST, batchSize: Int, steps: Int, inferenceBatches: Int,
+    threads: Int, profile: Bool, progress: (String) -> Void
   ) throws -> BenchmarkResult {
-    Threads.configure(threads)
-    let data = try MNIST.load(directory: MNIST.bundledDirectory, verifyChecksums: false)
+    try OpenBLAS.require()
+    return try Workers.run(threads) {
+      try measure(
+        architecture: architecture, data: data, batchSize: batchSize, steps: steps,
+        inferenceBatches: inferenceBatches, threads: threads, profile: profile, progress: progress)
+    }
+  }
+
+  private static func measure(
+    architecture: ResNetArchitecture, data: MNIST, batchSize: Int, steps: Int, inferenceBatches: Int,
+    threads: Int, profile: Bool, progress: (String) -> Void
+  ) throws -> BenchmarkResult {
+    var config = TrainingConfig(threads: threads)
+    config.model = architecture
+    config.batchSize = batchSize
     let model = ResNet(architecture, classes: MNIST.classes)
     var generator = SeededGenerator(seed: 0)
     model.initialize(using: &generator)
-    let optimizer = Adam(parameters: model.parameters, hyper: AdamHyper(learningRate: 1e-3))
-    let loss = CrossEntropyLoss()
-    let context = ExecutionContext(training: true)
+    let step = TrainingStep(
+      model: model, optimizer: config.makeOptimizer(model.parameters), labelSmoothing: config.labelSmoothing)
     var batches = try BatchIterator(data: data.train, batchSize: batchSize, dropLast: true, seed: 1)
-    let images = Tensor(batch: batchSize, height: data.train.rows, width: data.train.cols, channels: 1)
-    var labels = [Int32](repeating: 0, count: batchSize)
     let operations = OperationProfile()
 
-    func step() {
-      var count = labels.withUnsafeMutableBufferPointer {
-        batches.next(into: images.data, labels: $0.baseAddress!)
-      }
-      if count == 0 {
+    func timedStep() throws {
+      if try step.run(&batches) == nil {
         batches.startEpoch()
-        count = labels.withUnsafeMutableBufferPointer {
-          batches.next(into: images.data, labels: $0.baseAddress!)
-        }
-      }
-      model.parameters.zeroGradients()
-      let logits = model.forward(images, context: context)
-      _ = labels.withUnsafeBufferPointer { loss.forward(logits, labels: $0.baseAddress!) }
-      _ = model.backward(loss.backward(), context: context)
-      if let profile = context.profile {
-        profile.measure("optimizer") { optimizer.step() }
-      } else {
-        optimizer.step()
+        _ = try step.run(&batches)
       }
     }
 
     batches.startEpoch()
     progress("warm-up")
-    for _ in 0..<2 { step() }
+    for _ in 0..<2 { try timedStep() }
     let flopsPerImage = trainingFLOPsPerImage(model)
-    if profile { context.profile = operations }
+    if profile { step.context.profile = operations }
     let started = DispatchTime.now().uptimeNanoseconds
     for index in 0..<steps {
       progress("training step \(index + 1)/\(steps)")
-      step()
+      try timedStep()
     }
     let trainSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     let peakRSS = peakResidentMegabytes()
@@ -88,7 +87,7 @@ public enum Benchmark {
     if profile {
       let measured = operations.seconds.values.reduce(0, +)
       shares = operations.seconds.mapValues { $0 / trainSeconds }
-      shares?["other (loss, data, framework)"] = max(0, trainSeconds - measured) / trainSeconds
+      shares?["other (loss, data, checks, framework)"] = max(0, trainSeconds - measured) / trainSeconds
     }
     return BenchmarkResult(
       model: architecture.rawValue, batchSize: batchSize, trainImagesPerS: trainImagesPerS,

@@ -22,6 +22,7 @@ public final class Evaluator {
   private let images = Tensor()
   private var labels: [Int32]
 
+  /// `batchSize` images per forward pass.
   public init(batchSize: Int = 256) {
     self.batchSize = batchSize
     labels = [Int32](repeating: 0, count: batchSize)
@@ -62,5 +63,14 @@ public final class Evaluator {
     }
     result.loss = result.labels.isEmpty ? 0 : Float(lossSum / Double(result.labels.count))
     return result
+  }
+
+  /// Accuracy, macro precision, recall and F1, the per-class values and the confusion matrix of
+  /// `classifier` on `data`, normalised as the classifier was trained.
+  public func report(_ classifier: Classifier, on data: LabeledImages) throws -> EvaluationReport {
+    let result = try evaluate(classifier.model, data: data, normalization: classifier.normalization)
+    let metrics = ClassificationMetrics(
+      labels: result.labels, predictions: result.predictions, classes: classifier.model.classes)
+    return EvaluationReport(model: classifier.name, metrics: metrics)
   }
 }

@@ -128,34 +128,14 @@ public struct ExperimentReport {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// Writes REPORT.md, results.json, convergence.svg and (through rsvg-convert, when
-  /// installed) convergence.png into `directory`. Returns a note when the PNG was skipped.
-  public func write(to directory: String) throws -> String? {
+  /// Writes REPORT.md, results.json and convergence.svg into `directory` (REPORT.md links
+  /// convergence.png too, which a caller may render from the SVG: `digits` runs rsvg-convert).
+  public func write(to directory: String) throws {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let folder = RunFolder(directory)
-    let svg = ConvergenceChart(runs: runs).svg
-    try writeAtomically(svg, to: folder.file("convergence.svg"))
+    try writeAtomically(ConvergenceChart(runs: runs).svg, to: folder.file("convergence.svg"))
     try writeAtomically(resultsJSON, to: folder.file("results.json"))
     try writeAtomically(markdown, to: folder.file("REPORT.md"))
-    return renderPNG(svg: folder.file("convergence.svg"), png: folder.file("convergence.png"))
-  }
-
-  private func renderPNG(svg: String, png: String) -> String? {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["rsvg-convert", "--zoom", "2", "--output", png + ".tmp", svg]
-    process.standardError = FileHandle.nullDevice
-    do {
-      try process.run()
-      process.waitUntilExit()
-    } catch {
-      return "convergence.png skipped: rsvg-convert (Debian's librsvg2-bin) could not be started"
-    }
-    guard process.terminationStatus == 0, rename(png + ".tmp", png) == 0 else {
-      try? FileManager.default.removeItem(atPath: png + ".tmp")
-      return "convergence.png skipped: install rsvg-convert (apt-get install librsvg2-bin) to render it"
-    }
-    return nil
   }
 
   private func pct(_ value: Double) -> String { String(format: "%.2f%%", value * 100) }

@@ -4,40 +4,58 @@ import DigitsModels
 import DigitsNN
 import Foundation
 
-/// The outcome of `digits train`: the test metrics of the restored best weights.
+/// What a training run returns: the best weights (early stopping's choice), the history and,
+/// when the data had a test set, its metrics with those weights.
 public struct TrainingOutcome {
-  public var report: EvaluationReport
+  public var classifier: Classifier
   public var history: TrainingHistory
+  public var report: EvaluationReport?
 }
 
-/// The training loop of SPEC.md: seeded split and initialisation, Adam on shuffled
-/// mini-batches, validation every epoch, early stopping that restores the best weights,
-/// atomic checkpoints each epoch and bit-for-bit `--resume`.
+/// The training loop of SPEC.md: seeded split and initialisation, the optimiser on shuffled
+/// mini-batches, validation every epoch, early stopping that restores the best weights and, with
+/// a run folder, atomic checkpoints each epoch and bit-for-bit `resume`.
+///
+///     let data = TrainingData(try MNIST.load(directory: MNIST.bundledDirectory, verifyChecksums: true))
+///     let outcome = try Trainer(config: TrainingConfig()).train(data)
 public final class Trainer {
   public let config: TrainingConfig
-  public let folder: RunFolder
-  public weak var observer: (any TrainingObserver)?
-  /// Set (from a signal handler) to stop after the current step; the run then saves and exits.
-  nonisolated(unsafe) public static var interruptRequested = false
+  /// Where checkpoints, history and metrics go; nil trains in memory only.
+  public let folder: RunFolder?
+  /// Kept alive by the trainer.
+  public let observer: (any TrainingObserver)?
+  /// Cancel it (from any thread) to stop after the current step: `train` then throws
+  /// `TrainingError.interrupted`, and a run folder keeps its last complete epoch.
+  public let cancellation: CancellationToken
 
-  public init(config: TrainingConfig, folder: RunFolder, observer: (any TrainingObserver)?) {
+  public init(
+    config: TrainingConfig, folder: RunFolder? = nil, observer: (any TrainingObserver)? = nil,
+    cancellation: CancellationToken = CancellationToken()
+  ) {
     self.config = config
     self.folder = folder
     self.observer = observer
+    self.cancellation = cancellation
   }
 
-  public func run(resume: Bool) throws -> TrainingOutcome {
-    Threads.configure(config.threads)
-    let directory = config.dataDirectory ?? MNIST.bundledDirectory
-    let data = try MNIST.load(directory: directory, verifyChecksums: config.dataDirectory == nil)
+  /// Trains on `data` with `config.threads` workers; `resume` continues the run in `folder`
+  /// from its last complete epoch.
+  public func train(_ data: TrainingData, resume: Bool = false) throws -> TrainingOutcome {
+    try OpenBLAS.require()
+    if resume && folder == nil {
+      throw TrainingError.cannotResume(path: "(no run folder)", reason: "resuming needs the run folder")
+    }
+    return try Workers.run(config.threads) { try run(data, resume: resume) }
+  }
+
+  private func run(_ data: TrainingData, resume: Bool) throws -> TrainingOutcome {
     let split = try DataSplit.make(
       count: data.train.count, validationRatio: config.validationRatio, seed: config.seed,
       trainLimit: config.trainLimit)
-    let classes = max(Int(data.train.labels.max() ?? 0) + 1, MNIST.classes)
-    let model = ResNet(config.model, classes: classes, inputChannels: 1)
+    let model = ResNet(config.model, classes: data.classes, inputChannels: 1)
     var initGenerator = SeededGenerator(seed: config.seed &+ 1)
     model.initialize(using: &initGenerator)
-    let optimizer = makeOptimizer(model.parameters)
+    let optimizer = config.makeOptimizer(model.parameters)
     let classifier = Classifier(model: model, normalization: .mnist)
     var batches = try BatchIterator(
       data: data.train, indices: split.trainIndices, batchSize: config.batchSize, shuffle: true,
@@ -47,10 +65,10 @@ public final class Trainer {
     var state = ResumeState(
       epoch: 0, iteration: 0, generator: batches.generator,
       earlyStopping: EarlyStopping(patience: config.patience, minDelta: config.minDelta), plateauHalvings: 0)
-    if resume {
-      (state, history) = try restore(model: model, optimizer: optimizer)
+    if resume, let folder {
+      (state, history) = try restore(folder, model: model, optimizer: optimizer)
       batches.generator = state.generator
-    } else {
+    } else if let folder {
       try folder.create()
       try writeAtomically(encodeJSON(config), to: folder.config)
     }
@@ -58,10 +76,13 @@ public final class Trainer {
       config: config, trainCount: split.trainIndices.count, validationCount: split.validationIndices.count,
       parameterCount: model.parameterCount, resumedEpoch: state.epoch)
 
-    let loop = EpochLoop(model: model, optimizer: optimizer, labelSmoothing: config.labelSmoothing)
+    let loop = EpochLoop(
+      step: TrainingStep(model: model, optimizer: optimizer, labelSmoothing: config.labelSmoothing),
+      cancellation: cancellation)
     let evaluator = Evaluator(batchSize: max(config.batchSize, 256))
+    var best: SafeTensorsFile?
     var stopping = state.earlyStopping.shouldStop
-    while state.epoch < config.epochs && !stopping && !Trainer.interruptRequested {
+    while state.epoch < config.epochs && !stopping && !cancellation.isCancelled {
       let epoch = state.epoch + 1
       optimizer.learningRate = config.schedule.rate(
         base: config.learningRate, epoch: epoch, epochs: config.epochs, plateauHalvings: state.plateauHalvings
@@ -70,8 +91,8 @@ public final class Trainer {
       observer?.epochStarted(epoch: epoch, epochs: config.epochs, batches: batches.batchesPerEpoch)
       let train = try loop.run(
         &batches, epoch: epoch, firstIteration: state.iteration, observer: observer,
-        lastGood: FileManager.default.fileExists(atPath: folder.last) ? folder.last : nil)
-      if Trainer.interruptRequested && train.completed == false { break }
+        lastGood: folder.map(\.last).flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil })
+      if cancellation.isCancelled && train.completed == false { break }
       history.steps += train.losses.enumerated().map { (state.iteration + $0.offset + 1, $0.element) }
       state.iteration += train.losses.count
 
@@ -90,56 +111,53 @@ public final class Trainer {
         validationLoss: validation?.loss ?? .nan, validationAccuracy: validation?.accuracy ?? .nan,
         learningRate: optimizer.learningRate, seconds: Date().timeIntervalSince(started))
       history.epochs.append(record)
-
-      // Order matters for --resume: best and history first, the resume state last.
-      if improved { try classifier.save(to: folder.best) }
-      try classifier.save(to: folder.last)
-      try writeAtomically(history.epochCSV, to: folder.history)
-      try writeAtomically(history.stepCSV, to: folder.steps)
       state.epoch = epoch
       state.generator = batches.generator
-      try state.save(model: model, optimizer: optimizer, to: folder.resumeState)
+      if let folder {
+        try save(
+          folder, classifier: classifier, optimizer: optimizer, state: state, history: history,
+          improved: improved)
+      } else if improved {
+        best = try model.snapshot()
+      }
       observer?.epochFinished(record, improved: improved, stopping: stopping)
     }
-    if Trainer.interruptRequested {
-      throw TrainingError.interrupted(path: folder.path, epoch: state.epoch)
+    if cancellation.isCancelled {
+      throw TrainingError.interrupted(path: folder?.path ?? "(memory)", epoch: state.epoch)
     }
 
     // Restore the best weights (early stopping's contract), then measure on the test set.
-    if FileManager.default.fileExists(atPath: folder.best) {
-      try model.load(from: try SafeTensorsFile.read(path: folder.best))
+    if let folder, FileManager.default.fileExists(atPath: folder.best) {
+      best = try SafeTensorsFile.read(path: folder.best)
     }
-    let test = try evaluator.evaluate(model, data: data.test, normalization: classifier.normalization)
-    var report = EvaluationReport(
-      model: model.name,
-      metrics: ClassificationMetrics(labels: test.labels, predictions: test.predictions, classes: classes))
-    report.bestEpoch = state.earlyStopping.bestEpoch
-    report.epochsRun = state.epoch
-    report.trainSeconds = history.epochs.map(\.seconds).reduce(0, +)
-    report.trainImages = split.trainIndices.count
-    report.validationImages = split.validationIndices.count
-    try writeAtomically(encodeJSON(report), to: folder.metrics)
-    return TrainingOutcome(report: report, history: history)
+    if let best { try model.load(from: best) }
+    var report = try data.test.map { try evaluator.report(classifier, on: $0) }
+    report?.bestEpoch = state.earlyStopping.bestEpoch
+    report?.epochsRun = state.epoch
+    report?.trainSeconds = history.epochs.map(\.seconds).reduce(0, +)
+    report?.trainImages = split.trainIndices.count
+    report?.validationImages = split.validationIndices.count
+    if let folder, let report { try writeAtomically(encodeJSON(report), to: folder.metrics) }
+    return TrainingOutcome(classifier: classifier, history: history, report: report)
   }
 
-  private func makeOptimizer(_ parameters: ParameterArena) -> any Optimizer {
-    switch config.optimizer {
-    case .adam, .adamw:
-      return Adam(
-        parameters: parameters,
-        hyper: AdamHyper(
-          learningRate: config.learningRate, weightDecay: config.weightDecay,
-          decoupled: config.optimizer == .adamw))
-    case .sgd:
-      return SGD(
-        parameters: parameters,
-        hyper: SGDHyper(learningRate: config.learningRate, momentum: 0.9, weightDecay: config.weightDecay))
-    }
+  /// One epoch's files. Order matters for resume: best and history first, the resume state last.
+  private func save(
+    _ folder: RunFolder, classifier: Classifier, optimizer: any Optimizer, state: ResumeState,
+    history: TrainingHistory, improved: Bool
+  ) throws {
+    if improved { try classifier.save(to: folder.best) }
+    try classifier.save(to: folder.last)
+    try writeAtomically(history.epochCSV, to: folder.history)
+    try writeAtomically(history.stepCSV, to: folder.steps)
+    try state.save(model: classifier.model, optimizer: optimizer, to: folder.resumeState)
   }
 
   /// Loads the resume state and the history up to its epoch (rows written after it by an
   /// interrupted epoch are dropped: that epoch runs again, identically).
-  private func restore(model: ResNet, optimizer: any Optimizer) throws -> (ResumeState, TrainingHistory) {
+  private func restore(_ folder: RunFolder, model: ResNet, optimizer: any Optimizer) throws -> (
+    ResumeState, TrainingHistory
+  ) {
     guard let text = try? String(contentsOfFile: folder.config, encoding: .utf8),
       let saved = try? decodeJSON(TrainingConfig.self, from: text)
     else {

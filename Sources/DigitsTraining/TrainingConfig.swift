@@ -1,4 +1,5 @@
 import DigitsData
+import DigitsKernels
 import DigitsModels
 
 /// Everything that decides a training run; saved as config.json in the run folder, and
@@ -14,14 +15,17 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   public var minDelta: Float = 0
   public var seed: UInt64 = 0
   public var trainLimit: Int?
+  /// Workers for OpenBLAS and the element-wise kernels.
   public var threads: Int
+  /// Where the data came from, for the record (the trainer is given the data itself).
   public var dataDirectory: String?
   public var schedule: LearningRateSchedule = .cosine
   public var optimizer: OptimizerKind = .adam
   public var weightDecay: Float = 0
   public var labelSmoothing: Float = 0
 
-  public init(threads: Int) {
+  /// The defaults of `digits train` (ResNet50, SPEC.md's hyper-parameters), on every core.
+  public init(threads: Int = Workers.available) {
     self.threads = threads
   }
 

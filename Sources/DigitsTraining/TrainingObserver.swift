@@ -1,4 +1,6 @@
-/// What a training run reports while it works; the command line draws progress from it.
+/// What a training run reports while it works; the command line draws progress from it. Every
+/// method has a default that does nothing, so an observer implements only what it needs. The
+/// trainer keeps its observer alive for as long as the trainer lives.
 public protocol TrainingObserver: AnyObject {
   func runStarted(
     config: TrainingConfig, trainCount: Int, validationCount: Int, parameterCount: Int, resumedEpoch: Int)
@@ -8,4 +10,16 @@ public protocol TrainingObserver: AnyObject {
     batch: Int, batches: Int, runningLoss: Float, runningAccuracy: Float, imagesPerSecond: Double)
   func validationStarted(epoch: Int)
   func epochFinished(_ record: EpochRecord, improved: Bool, stopping: Bool)
+}
+
+extension TrainingObserver {
+  public func runStarted(
+    config: TrainingConfig, trainCount: Int, validationCount: Int, parameterCount: Int, resumedEpoch: Int
+  ) {}
+  public func epochStarted(epoch: Int, epochs: Int, batches: Int) {}
+  public func stepFinished(
+    batch: Int, batches: Int, runningLoss: Float, runningAccuracy: Float, imagesPerSecond: Double
+  ) {}
+  public func validationStarted(epoch: Int) {}
+  public func epochFinished(_ record: EpochRecord, improved: Bool, stopping: Bool) {}
 }

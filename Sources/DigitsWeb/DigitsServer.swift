@@ -1,5 +1,4 @@
-import DigitsImaging
-import DigitsTraining
+import DigitsKit
 import Foundation
 import Hummingbird
 import Logging
@@ -14,8 +13,9 @@ public struct DigitsServer: Sendable {
   private let host: String
   private let port: Int
 
-  public init(classifier: Classifier, host: String, port: Int) {
-    service = PredictionService(classifier: classifier)
+  /// Serves `recognizer`'s predictions; it is used one request at a time (batch size 1 suffices).
+  public init(recognizer: DigitRecognizer, host: String, port: Int) {
+    service = PredictionService(recognizer: recognizer)
     self.host = host
     self.port = port
   }

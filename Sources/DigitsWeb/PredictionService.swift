@@ -1,15 +1,14 @@
-import DigitsImaging
-import DigitsTraining
+import DigitsKit
 
 /// The model behind the API. Decoding and preprocessing run on the caller's task; the forward
 /// pass runs on this actor, one image at a time, because the layers keep their activations.
 actor PredictionService {
-  private let predictor: Predictor
+  private let recognizer: DigitRecognizer
   nonisolated let modelName: String
 
-  init(classifier: Classifier) {
-    predictor = Predictor(classifier: classifier, batchSize: 1)
-    modelName = classifier.name
+  init(recognizer: DigitRecognizer) {
+    self.recognizer = recognizer
+    modelName = recognizer.classifier.name
   }
 
   /// Throws `ImageError` for bytes that are not a decodable PNG, JPEG or PGM image.
@@ -19,7 +18,6 @@ actor PredictionService {
   }
 
   private func classify(_ pixels: [UInt8], name: String) -> Prediction {
-    let probabilities = predictor.probabilities([pixels], side: DigitImage.mnistSide)[0]
-    return Prediction(file: name, probabilities: probabilities)
+    recognizer.classify(mnistImages: [pixels], names: [name])[0]
   }
 }

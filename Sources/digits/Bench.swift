@@ -1,17 +1,18 @@
 import ArgumentParser
-import DigitsModels
-import DigitsTraining
+import DigitsKit
 import Foundation
 
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Measure training and inference throughput, GFLOP/s and peak memory.",
     discussion: """
-      Times --steps training steps (forward + backward + Adam) on real MNIST batches after two \
-      warm-up steps, then inference at batch 1024. Peak memory is the resident set after training.
+      Times --steps training steps after two warm-up steps: the step `digits train` runs (forward, \
+      loss, backward, the finite-gradient check, Adam, the accuracy count) with its defaults, on \
+      real batches of --data-dir. Then inference at batch 1024 on its test images. Peak memory is \
+      the resident set after training.
       """)
 
-  @Option(help: "Architecture.") var model = "resnet50"
+  @Option(help: "Architecture.") var model = ResNetArchitecture.resnet50
   @Option(help: "Training batch size.") var batchSize = 128
   @Option(help: "Timed training steps.") var steps = 10
   @Option(help: "Timed inference batches of 1024 images.") var inferenceBatches = 2
@@ -20,7 +21,6 @@ struct Bench: ParsableCommand {
   @OptionGroup var data: DataOptions
 
   func validate() throws {
-    guard ResNetArchitecture(rawValue: model) != nil else { throw InputProblem("unknown model '\(model)'") }
     if batchSize < 1 { throw InputProblem("--batch-size must be at least 1, got \(batchSize)") }
     if steps < 1 { throw InputProblem("--steps must be at least 1, got \(steps)") }
     if inferenceBatches < 1 {
@@ -30,7 +30,7 @@ struct Bench: ParsableCommand {
 
   func run() throws {
     let result = try Benchmark.run(
-      architecture: ResNetArchitecture(rawValue: model)!, batchSize: batchSize, steps: steps,
+      architecture: model, data: try data.load(), batchSize: batchSize, steps: steps,
       inferenceBatches: inferenceBatches, threads: data.threadCount, profile: profile
     ) { message in
       if !json { FileHandle.standardError.write(Foundation.Data(("\r\u{1B}[K" + message).utf8)) }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import DigitsKernels
+import DigitsKit
 
 /// Options every command that reads MNIST shares.
 struct DataOptions: ParsableArguments {
@@ -10,12 +10,12 @@ struct DataOptions: ParsableArguments {
       valueName: "dir"))
   var dataDir: String?
 
-  @Option(help: "Worker threads for OpenBLAS and the element-wise kernels (default: all cores).")
-  var threads: Int?
+  @OptionGroup var threads: ThreadOptions
 
-  func validate() throws {
-    if let threads, threads < 1 { throw InputProblem("--threads must be at least 1, got \(threads)") }
+  var threadCount: Int { threads.count }
+
+  /// The four files of --data-dir, or the bundled MNIST checked against its MD5s.
+  func load() throws -> MNIST {
+    try MNIST.load(directory: dataDir ?? MNIST.bundledDirectory, verifyChecksums: dataDir == nil)
   }
-
-  var threadCount: Int { threads ?? Threads.count }
 }

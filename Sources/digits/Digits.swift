@@ -1,4 +1,6 @@
 import ArgumentParser
+import DigitsKit
+import Foundation
 
 @main
 struct Digits: AsyncParsableCommand {
@@ -14,9 +16,26 @@ struct Digits: AsyncParsableCommand {
     ]
   )
 
+  /// Bad input of any kind, a flag's value included, ends with one line on stderr (no usage
+  /// dump) and a non-zero status; --help and --version print as usual.
   static func main() async {
     VectorUnits.exitUnlessSupported()
-    await main(nil)
+    // Before OpenBLAS is opened (on first use), so that its constructor reads it; a value the
+    // user set wins.
+    setenv("OPENBLAS_THREAD_TIMEOUT", OpenBLAS.recommendedThreadTimeout, 0)
+    do {
+      var command = try parseAsRoot()
+      if var command = command as? AsyncParsableCommand {
+        try await command.run()
+      } else {
+        try command.run()
+      }
+    } catch {
+      guard exitCode(for: error) != .success, !(error is ExitCode) else { exit(withError: error) }
+      let lines = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+      FileHandle.standardError.write(Data(("Error: " + lines.joined(separator: " ") + "\n").utf8))
+      Foundation.exit(exitCode(for: error).rawValue)
+    }
   }
 }
 

@@ -1,7 +1,5 @@
 import ArgumentParser
-import DigitsData
-import DigitsKernels
-import DigitsTraining
+import DigitsKit
 import Foundation
 
 struct Evaluate: ParsableCommand {
@@ -21,20 +19,14 @@ struct Evaluate: ParsableCommand {
   }
 
   func run() throws {
-    Threads.configure(data.threadCount)
-    let classifier = try Classifier.load(path: checkpoint)
-    let mnist = try MNIST.load(
-      directory: data.dataDir ?? MNIST.bundledDirectory, verifyChecksums: data.dataDir == nil)
-    let result = try Evaluator(batchSize: batchSize).evaluate(
-      classifier.model, data: mnist.test, normalization: classifier.normalization)
-    let metrics = ClassificationMetrics(
-      labels: result.labels, predictions: result.predictions, classes: classifier.model.classes)
-    let report = EvaluationReport(model: classifier.name, metrics: metrics)
+    let recognizer = try DigitRecognizer(
+      checkpoint: checkpoint, threads: data.threadCount, batchSize: batchSize)
+    let report = try recognizer.evaluate(on: data.load().test)
     if json {
       print(encodeJSON(report), terminator: "")
       return
     }
-    print("\(classifier.name) on \(report.count) test images (\(checkpoint))\n")
+    print("\(report.model) on \(report.count) test images (\(checkpoint))\n")
     print(ReportPrinter.summary(report) + "\n")
     print(ReportPrinter.perClass(report) + "\n")
     print("Confusion matrix (rows: true class, columns: predicted)")

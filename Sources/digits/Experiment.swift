@@ -1,6 +1,5 @@
 import ArgumentParser
-import DigitsModels
-import DigitsTraining
+import DigitsKit
 import Foundation
 
 struct Experiment: ParsableCommand {
@@ -16,7 +15,11 @@ struct Experiment: ParsableCommand {
   @Option(help: "Maximum epochs per model.") var epochs = 10
   @Option(help: "Use only the first N training images (quick runs).") var trainLimit: Int?
   @Option(help: "Seed for the splits, initialisation and batch order.") var seed: UInt64 = 0
-  @Option(help: "Models to train, comma-separated.") var models = "resnet34,resnet50"
+  @Option(
+    help: ArgumentHelp(
+      "Models to train, comma-separated (\(ResNetArchitecture.allCases.map(\.rawValue).joined(separator: ", ")))."
+    ))
+  var models = "resnet34,resnet50"
   @Option(
     parsing: .upToNextOption,
     help: ArgumentHelp("Run folders to report on instead of training.", valueName: "run-dir"))
@@ -29,20 +32,23 @@ struct Experiment: ParsableCommand {
     if let trainLimit, trainLimit < 1 {
       throw InputProblem("--train-limit must be at least 1, got \(trainLimit)")
     }
-    for name in architectures where ResNetArchitecture(rawValue: name) == nil {
-      throw InputProblem("unknown model '\(name)' in --models")
+    for name in modelNames where ResNetArchitecture(rawValue: name) == nil {
+      throw InputProblem(
+        "unknown model '\(name)' in --models; choose from \(ResNetArchitecture.allCases.map(\.rawValue).joined(separator: ", "))"
+      )
     }
   }
 
-  private var architectures: [String] {
+  private var modelNames: [String] {
     models.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
   }
 
   func run() throws {
     var folders = from.map(RunFolder.init)
     if folders.isEmpty {
+      let mnist = try data.load()
       InterruptHandler.install()
-      for name in architectures {
+      for name in modelNames {
         var config = TrainingConfig(threads: data.threadCount)
         config.model = ResNetArchitecture(rawValue: name)!
         config.epochs = epochs
@@ -52,14 +58,17 @@ struct Experiment: ParsableCommand {
         let folder = RunFolder((out as NSString).appendingPathComponent("runs/\(name)"))
         print("== \(name) → \(folder.path)")
         let resuming = resume && FileManager.default.fileExists(atPath: folder.resumeState)
-        _ = try Trainer(config: config, folder: folder, observer: ProgressPrinter()).run(resume: resuming)
+        let trainer = Trainer(
+          config: config, folder: folder, observer: ProgressPrinter(), cancellation: interruption)
+        _ = try trainer.train(TrainingData(mnist), resume: resuming)
         folders.append(folder)
       }
     }
     let runs = try folders.map(RunSummary.load)
     let command = "digits experiment " + CommandLine.arguments.dropFirst(2).joined(separator: " ")
     let report = ExperimentReport(runs: runs, provenance: ["report written by `\(command)`"])
-    let note = try report.write(to: out)
+    try report.write(to: out)
+    let note = ConvergencePNG.render(svg: RunFolder(out).file("convergence.svg"))
     print("")
     for run in runs {
       print(

@@ -1,7 +1,5 @@
 import ArgumentParser
-import DigitsImaging
-import DigitsKernels
-import DigitsTraining
+import DigitsKit
 import Foundation
 
 struct Predict: ParsableCommand {
@@ -31,18 +29,15 @@ struct Predict: ParsableCommand {
       "Write the 28x28 image the model saw for each file into this folder.", valueName: "dir"))
   var savePreprocessed: String?
   @Option(help: "Images per forward pass.") var batchSize = 256
-  @Option(help: "Worker threads for OpenBLAS and the element-wise kernels (default: all cores).")
-  var threads: Int?
+  @OptionGroup var threads: ThreadOptions
 
   func validate() throws {
     if !(1...10).contains(top) { throw InputProblem("--top must be between 1 and 10, got \(top)") }
     if batchSize < 1 { throw InputProblem("--batch-size must be at least 1, got \(batchSize)") }
-    if let threads, threads < 1 { throw InputProblem("--threads must be at least 1, got \(threads)") }
   }
 
   func run() throws {
-    Threads.configure(threads ?? Threads.count)
-    let classifier = try Classifier.load(path: checkpoint)
+    let recognizer = try DigitRecognizer(checkpoint: checkpoint, threads: threads.count, batchSize: batchSize)
     let inputs = ImageInputs(images)
     inputs.problems.forEach(reportProblem)
     var failures = inputs.problems.count
@@ -63,13 +58,11 @@ struct Predict: ParsableCommand {
         try folder.save(image, side: DigitImage.mnistSide, for: file)
       }
     }
-    let probabilities = Predictor(classifier: classifier, batchSize: batchSize).probabilities(
-      pixels, side: DigitImage.mnistSide)
-    for (file, row) in zip(files, probabilities) {
+    for prediction in recognizer.classify(mnistImages: pixels, names: files) {
       print(
         json
-          ? Prediction(file: file, probabilities: row).json
-          : Self.textLine(file: file, probabilities: row, top: top))
+          ? prediction.json
+          : Self.textLine(file: prediction.file, probabilities: prediction.probabilities, top: top))
     }
     if failures > 0 { throw ExitCode(1) }
   }

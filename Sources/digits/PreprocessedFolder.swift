@@ -1,4 +1,4 @@
-import DigitsImaging
+import DigitsKit
 import Foundation
 
 /// `--save-preprocessed DIR`: the 28x28 image the model saw for each input, as DIR/<name>.png,

@@ -1,4 +1,4 @@
-import DigitsTraining
+import DigitsKit
 import Foundation
 
 #if canImport(Glibc)

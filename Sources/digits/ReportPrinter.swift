@@ -1,4 +1,4 @@
-import DigitsTraining
+import DigitsKit
 import Foundation
 
 /// Plain-text tables for evaluation results.

@@ -1,6 +1,5 @@
 import ArgumentParser
-import DigitsKernels
-import DigitsTraining
+import DigitsKit
 import DigitsWeb
 import Foundation
 
@@ -22,20 +21,17 @@ struct Serve: AsyncParsableCommand {
   var checkpoint: String
   @Option(help: "TCP port to listen on (0 picks a free one).") var port = 8080
   @Option(help: "Address to listen on (0.0.0.0 for every interface).") var host = "127.0.0.1"
-  @Option(help: "Worker threads for OpenBLAS and the element-wise kernels (default: all cores).")
-  var threads: Int?
+  @OptionGroup var threads: ThreadOptions
 
   func validate() throws {
     if !(0...65535).contains(port) { throw InputProblem("--port must be between 0 and 65535, got \(port)") }
-    if let threads, threads < 1 { throw InputProblem("--threads must be at least 1, got \(threads)") }
   }
 
   func run() async throws {
-    Threads.configure(threads ?? Threads.count)
-    let classifier = try Classifier.load(path: checkpoint)
-    let server = DigitsServer(classifier: classifier, host: host, port: port)
+    let recognizer = try DigitRecognizer(checkpoint: checkpoint, threads: threads.count, batchSize: 1)
+    let model = recognizer.classifier.name
+    let server = DigitsServer(recognizer: recognizer, host: host, port: port)
     let host = self.host
-    let model = classifier.name
     do {
       try await server.run { port in
         print("Serving \(model) at http://\(host):\(port)/ (Ctrl-C stops)")

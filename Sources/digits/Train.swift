@@ -1,6 +1,5 @@
 import ArgumentParser
-import DigitsModels
-import DigitsTraining
+import DigitsKit
 import Foundation
 
 struct Train: ParsableCommand {
@@ -12,17 +11,16 @@ struct Train: ParsableCommand {
       keeps the last complete epoch and exits; --resume continues it.
       """)
 
-  @Option(help: "Architecture: \(ResNetArchitecture.allCases.map(\.rawValue).joined(separator: ", ")).")
-  var model = "resnet50"
+  @Option(help: "Architecture.") var model = ResNetArchitecture.resnet50
   @Option(help: "Maximum number of epochs.") var epochs = 10
   @Option(help: "Mini-batch size.") var batchSize = 128
   @Option(help: "Learning rate.") var lr: Float = 1e-3
   @Option(
     help:
-      "Learning-rate schedule over epochs: cosine (default; decays lr to 0 by the last epoch), constant (the paper), plateau."
+      "Learning-rate schedule over epochs: cosine decays lr to 0 by the last epoch, constant is the paper's, plateau halves it after an epoch without improvement."
   )
-  var schedule = "cosine"
-  @Option(help: "Optimiser: adam, adamw, sgd (momentum 0.9).") var optimizer = "adam"
+  var schedule = LearningRateSchedule.cosine
+  @Option(help: "Optimiser (sgd: momentum 0.9).") var optimizer = OptimizerKind.adam
   @Option(help: "Weight decay (L2 for adam and sgd, decoupled for adamw).") var weightDecay: Float = 0
   @Option(help: "Label smoothing of the cross-entropy loss.") var labelSmoothing: Float = 0
   @Option(help: "Fraction of the 60,000 training images held out for validation.") var valRatio = 0.3
@@ -36,17 +34,6 @@ struct Train: ParsableCommand {
   @OptionGroup var data: DataOptions
 
   func validate() throws {
-    guard ResNetArchitecture(rawValue: model) != nil else {
-      throw InputProblem(
-        "unknown model '\(model)'; choose one of \(ResNetArchitecture.allCases.map(\.rawValue).joined(separator: ", "))"
-      )
-    }
-    guard LearningRateSchedule(rawValue: schedule) != nil else {
-      throw InputProblem("unknown schedule '\(schedule)'; choose constant, cosine or plateau")
-    }
-    guard OptimizerKind(rawValue: optimizer) != nil else {
-      throw InputProblem("unknown optimizer '\(optimizer)'; choose adam, adamw or sgd")
-    }
     if epochs < 1 { throw InputProblem("--epochs must be at least 1, got \(epochs)") }
     if batchSize < 1 { throw InputProblem("--batch-size must be at least 1, got \(batchSize)") }
     if !(lr > 0 && lr.isFinite) { throw InputProblem("--lr must be a positive number, got \(lr)") }
@@ -66,12 +53,12 @@ struct Train: ParsableCommand {
 
   var trainingConfig: TrainingConfig {
     var config = TrainingConfig(threads: data.threadCount)
-    config.model = ResNetArchitecture(rawValue: model)!
+    config.model = model
     config.epochs = epochs
     config.batchSize = batchSize
     config.learningRate = lr
-    config.schedule = LearningRateSchedule(rawValue: schedule)!
-    config.optimizer = OptimizerKind(rawValue: optimizer)!
+    config.schedule = schedule
+    config.optimizer = optimizer
     config.weightDecay = weightDecay
     config.labelSmoothing = labelSmoothing
     config.validationRatio = valRatio
@@ -84,13 +71,15 @@ struct Train: ParsableCommand {
   }
 
   func run() throws {
-    let progress = ProgressPrinter()
+    let mnist = try data.load()
     InterruptHandler.install()
-    let trainer = Trainer(config: trainingConfig, folder: RunFolder(out), observer: progress)
-    let outcome = try trainer.run(resume: resume)
+    let trainer = Trainer(
+      config: trainingConfig, folder: RunFolder(out), observer: ProgressPrinter(), cancellation: interruption)
+    let outcome = try trainer.train(TrainingData(mnist), resume: resume)
+    guard let report = outcome.report else { return }
     print("")
-    print("Test set (\(outcome.report.count) images), best epoch \(outcome.report.bestEpoch ?? 0):")
-    print(ReportPrinter.summary(outcome.report))
+    print("Test set (\(report.count) images), best epoch \(report.bestEpoch ?? 0):")
+    print(ReportPrinter.summary(report))
     print("Wrote \(out)/metrics.json, best.safetensors, history.csv")
   }
 }

@@ -1,0 +1,14 @@
+import ArgumentParser
+import DigitsKit
+
+/// `--threads`, shared by every command that computes.
+struct ThreadOptions: ParsableArguments {
+  @Option(help: "Worker threads for OpenBLAS and the element-wise kernels (default: all cores).")
+  var threads: Int?
+
+  func validate() throws {
+    if let threads, threads < 1 { throw InputProblem("--threads must be at least 1, got \(threads)") }
+  }
+
+  var count: Int { threads ?? Workers.available }
+}

@@ -1,0 +1,117 @@
+import DigitsKit
+import Foundation
+import TestSupport
+import Testing
+
+/// Records what a run reports; created inline, so only the trainer holds it.
+private final class Recorder: TrainingObserver {
+  var steps = 0
+  var epochs: [EpochRecord] = []
+
+  func stepFinished(
+    batch: Int, batches: Int, runningLoss: Float, runningAccuracy: Float, imagesPerSecond: Double
+  ) { steps += 1 }
+
+  func epochFinished(_ record: EpochRecord, improved: Bool, stopping: Bool) { epochs.append(record) }
+}
+
+/// The library as a Swift program uses it (`import DigitsKit` alone): train in memory on data it
+/// passes in, classify images, evaluate, cancel.
+@Suite struct LibraryTests {
+  static let mnist = try! MNIST.load(
+    directory: SmallMNIST.write(train: 300, test: 100), verifyChecksums: false)
+
+  static func config(epochs: Int = 2) -> TrainingConfig {
+    var config = TrainingConfig(threads: 2)
+    config.model = .resnet18
+    config.epochs = epochs
+    config.batchSize = 50
+    config.validationRatio = 0.5
+    config.seed = 3
+    return config
+  }
+
+  /// Trained once, shared by the tests that only read it.
+  static let trained = try! Trainer(config: config()).train(TrainingData(mnist))
+
+  @Test func trainsInMemoryAndKeepsItsObserverAlive() throws {
+    let trainer = Trainer(config: Self.config(), observer: Recorder())
+    let outcome = try trainer.train(TrainingData(Self.mnist))
+    let recorder = try #require(trainer.observer as? Recorder)
+    #expect(recorder.steps == 2 * 3)
+    #expect(recorder.epochs.map(\.epoch) == [1, 2])
+    #expect(outcome.history.epochs == recorder.epochs)
+    #expect(outcome.history.steps.count == 6)
+    let report = try #require(outcome.report)
+    #expect(report.count == 100 && report.trainImages == 150 && report.validationImages == 150)
+    // Same seed, same data: the in-memory run is the one a run folder would hold.
+    #expect(outcome.history.steps.map(\.loss) == Self.trained.history.steps.map(\.loss))
+  }
+
+  @Test func restoresTheBestEpochsWeightsAndMeasuresThem() throws {
+    let outcome = Self.trained
+    let report = try #require(outcome.report)
+    let best = try #require(report.bestEpoch)
+    // The returned weights give the best epoch's validation loss again (same images, same order).
+    let split = try DataSplit.make(count: 300, validationRatio: 0.5, seed: 3, trainLimit: nil)
+    let validation = try Evaluator().evaluate(
+      outcome.classifier.model, data: Self.mnist.train, indices: split.validationIndices,
+      normalization: .mnist)
+    #expect(validation.loss == outcome.history.epochs[best - 1].validationLoss)
+    // The recognizer's evaluation of them is the run's test report.
+    let measured = try DigitRecognizer(classifier: outcome.classifier, threads: 2).evaluate(
+      on: Self.mnist.test)
+    #expect(measured.confusionMatrix == report.confusionMatrix && measured.macroF1 == report.macroF1)
+  }
+
+  @Test func recognizerReadsFilesBytesAndMNISTImagesAlike() throws {
+    let recognizer = DigitRecognizer(classifier: Self.trained.classifier, threads: 1)
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let test = Self.mnist.test
+    let digit = Array(test.pixels[0..<test.pixelsPerImage])
+    // Dark ink on white paper, as a scan would be, at 3x the size.
+    let scan: [UInt8] = (0..<(84 * 84)).map { (index: Int) -> UInt8 in
+      let (row, column) = (index / 84 / 3, index % 84 / 3)
+      return 255 - digit[row * 28 + column]
+    }
+    let png = ImageEncoder.png(scan, width: 84, height: 84)
+    let path = try folder.write(png, to: "digit.png")
+
+    let fromFile = try recognizer.classify(imageFile: path)
+    let fromBytes = try recognizer.classify(encoded: png, name: path)
+    let pixels = try DigitImage(contentsOfFile: path).mnistPixels()
+    let fromPixels = recognizer.classify(mnistImages: [pixels], names: [path])[0]
+    #expect(fromFile == fromBytes && fromBytes == fromPixels)
+    #expect(fromFile.file == path && fromFile.probabilities.count == 10)
+    #expect(abs(fromFile.probabilities.reduce(0, +) - 1) < 1e-5)
+    #expect(throws: ImageError.self) { try recognizer.classify(encoded: [1, 2, 3], name: "noise.png") }
+  }
+
+  @Test func cancelledRunStopsBeforeTheFirstStep() throws {
+    let token = CancellationToken()
+    token.cancel()
+    let recorder = Recorder()
+    #expect(throws: TrainingError.interrupted(path: "(memory)", epoch: 0)) {
+      try Trainer(config: Self.config(), observer: recorder, cancellation: token).train(
+        TrainingData(Self.mnist))
+    }
+    #expect(recorder.steps == 0)
+  }
+
+  @Test func workerCountBelongsToTheCall() {
+    #expect(Workers.run(1) { Workers.count } == 1)
+    #expect(Workers.run(3) { Workers.run(2) { Workers.count } } == 2)
+    #expect(Workers.count == Workers.available)
+  }
+
+  @Test func checkpointRoundTripsThroughTheRecognizer() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let path = folder.path + "/model.safetensors"
+    try Self.trained.classifier.save(to: path)
+    let loaded = try DigitRecognizer(checkpoint: path, threads: 2)
+    let direct = DigitRecognizer(classifier: Self.trained.classifier, threads: 2)
+    #expect(try loaded.evaluate(on: Self.mnist.test) == direct.evaluate(on: Self.mnist.test))
+  }
+}
