@@ -14,7 +14,7 @@ TEST_APT_PACKAGES := $(APT_PACKAGES) chromium
 # apt-get needs root; sudo only when we are not root already.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build deps test-deps install-missing lint format fixtures fuzz
+.PHONY: run test build deps test-deps install-missing lint format fixtures fuzz example
 
 ## The main job: train ResNet34 and ResNet50 on the bundled MNIST and write results/REPORT.md.
 run: build
@@ -23,6 +23,10 @@ run: build
 ## All tests (debug build; the PyTorch fixtures are committed, so no Python is needed).
 test: test-deps
 	$(SWIFT) test $(SWIFT_FLAGS)
+
+## Builds and runs Examples/DigitsExample, a package that uses DigitsKit as a library.
+example: deps
+	cd Examples/DigitsExample && $(SWIFT) run
 
 build: deps
 	$(SWIFT) build -c release $(SWIFT_FLAGS)
@@ -44,10 +48,10 @@ install-missing:
 	fi
 
 lint:
-	$(SWIFT) format lint --strict -r Sources Tests fuzz Package.swift
+	$(SWIFT) format lint --strict -r Sources Tests fuzz Examples Package.swift
 
 format:
-	$(SWIFT) format -i -r Sources Tests fuzz Package.swift
+	$(SWIFT) format -i -r Sources Tests fuzz Examples Package.swift
 
 ## Regenerates Tests/Fixtures with PyTorch (needs torch, torchvision, safetensors; not part of test).
 fixtures:
