@@ -29,7 +29,7 @@ public func batchedSmallGemm(
 
 /// c[m, n] = epilogue(a[m, k] · b[k, n]) as one GEMM, its rows split over the workers, each of
 /// which reads all of b: for b of at most 256 KB, which stays in a core's L2 (see
-/// `prefersSmallPointwise`). The epilogue's residual is indexed like c.
+/// `ConvAlgorithm.smallPointwise`). The epilogue's residual is indexed like c.
 public func rowSplitSmallGemm(
   m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
   epilogue: ConvEpilogue

@@ -1,3 +1,4 @@
+import DigitsKernels
 import Foundation
 
 /// Wall time per kind of operation, collected only when a context carries one
@@ -11,7 +12,7 @@ public final class OperationProfile {
     case activation = "relu / residual"
   }
 
-  /// Seconds per label, e.g. "conv forward", "optimizer", "data".
+  /// Seconds per label, e.g. "conv forward: winograd", "batch norm backward", "optimizer".
   public private(set) var seconds: [String: Double] = [:]
 
   public init() {}
@@ -22,8 +23,17 @@ public final class OperationProfile {
 
   @discardableResult
   public func measure<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
+    try measure(body) { label }
+  }
+
+  /// Runs `body` and files its time under `label()`, asked once `body` has run.
+  @discardableResult
+  public func measure<T>(_ body: () throws -> T, filedUnder label: () -> String) rethrows -> T {
     let start = DispatchTime.now().uptimeNanoseconds
-    defer { add(label, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
+    defer {
+      let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+      add(label(), seconds: elapsed)
+    }
     return try body()
   }
 
@@ -51,5 +61,18 @@ extension ExecutionContext {
   public func timed<T>(_ kind: OperationProfile.Kind?, _ direction: String, _ body: () -> T) -> T {
     guard let profile, let kind else { return body() }
     return profile.measure(kind.rawValue + " " + direction, body)
+  }
+
+  /// Runs `body`, a pass of `layer`, timing it under the layer's kind and `direction` when this
+  /// context profiles; a conv's time goes under its algorithm too ("conv forward: winograd"),
+  /// which its geometry says once the pass has run.
+  @inlinable
+  public func timed<T>(_ layer: any Layer, _ direction: String, _ body: () -> T) -> T {
+    guard let profile, let kind = layer.operationKind else { return body() }
+    return profile.measure(body) {
+      let label = kind.rawValue + " " + direction
+      guard let algorithm = (layer as? Conv2d)?.geometry?.algorithm else { return label }
+      return label + ": " + algorithm.rawValue
+    }
   }
 }

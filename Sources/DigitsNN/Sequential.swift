@@ -14,7 +14,7 @@ public final class Sequential: Layer {
     }
     var x = input
     for layer in layers {
-      x = context.timed(layer.operationKind, "forward") { layer.forward(x, context: context) }
+      x = context.timed(layer, "forward") { layer.forward(x, context: context) }
     }
     return x
   }
@@ -30,7 +30,7 @@ public final class Sequential: Layer {
       let layer = layers[index]
       if let conv = layer as? Conv2d, index + 1 < layers.count, let norm = layers[index + 1] as? BatchNorm2d {
         let joins = index + 2 == layers.count ? residual : nil
-        x = context.timed(conv.operationKind, "forward") {
+        x = context.timed(conv, "forward") {
           guard conv.foldingPays(for: x) else {
             let normalized = norm.forward(conv.forward(x, context: context), context: context)
             if let joins {
@@ -46,7 +46,7 @@ public final class Sequential: Layer {
       }
       precondition(
         residual == nil || index + 1 < layers.count, "a residual joins only after conv → BatchNorm")
-      x = context.timed(layer.operationKind, "forward") { layer.forward(x, context: context) }
+      x = context.timed(layer, "forward") { layer.forward(x, context: context) }
       index += 1
     }
     return x
@@ -66,7 +66,7 @@ public final class Sequential: Layer {
       accumulate(target.data, g.data, count: target.count)
       return target
     }
-    context.timed(first.operationKind, "backward") {
+    context.timed(first, "backward") {
       if let conv = first as? Conv2d {
         conv.backward(g, accumulatingInputGradientInto: target, context: context)
       } else {
@@ -83,7 +83,7 @@ public final class Sequential: Layer {
   {
     var g = gradOutput
     for layer in slice.reversed() {
-      g = context.timed(layer.operationKind, "backward") { layer.backward(g, context: context) }
+      g = context.timed(layer, "backward") { layer.backward(g, context: context) }
     }
     return g
   }

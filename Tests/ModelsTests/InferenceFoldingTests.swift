@@ -5,7 +5,7 @@ import Testing
 
 /// Inference folds each BatchNorm into the conv before it, and each residual join and ReLU
 /// into the block's last conv. It must compute what the layer-by-layer eval forward computes,
-/// on every conv path: the stem's im2col in several passes, Winograd on 7x7 and 4x4 maps, the
+/// on every conv path: the stem's direct loop, Winograd on 7x7 and 4x4 maps, the
 /// valid-tap GEMMs for strided 3x3 convs and 1x1 maps, the 2x2-map algorithm, strided 1x1 shortcuts, pointwise convs
 /// by our own GEMM (the first two stages) and in passes (the others); and, where folding does not pay (the last stage at this batch: outputs smaller than
 /// the weights), conv and norm one after the other with the residual joined after.
@@ -25,7 +25,7 @@ import Testing
         (arena.values + slot.offset).update(from: random.floats(slot.count, in: range), count: slot.count)
       }
     }
-    // 45 images: the stem's 14x14x64 output takes two passes of at most 41 images.
+    // 45 images (the OpenBLAS paths' passes of several images: FoldedConvolutionTests).
     let images = Tensor(batch: 45, height: 28, width: 28, channels: 1)
     images.data.update(from: random.floats(images.count), count: images.count)
 

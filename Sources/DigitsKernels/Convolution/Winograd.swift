@@ -6,13 +6,6 @@
 ///
 /// Transforms (points 0, ±1, ±2, ∞): U = G g Gᵀ (weights), V = Bᵀ d B (input), Y = Aᵀ M A.
 extension ConvGeometry {
-  /// True for the convs this path handles and is cheaper for: 3x3, stride 1, padding 1, on maps
-  /// at least as large as the kernel (smaller ones use the valid-tap or 2x2-map forms).
-  public var prefersWinograd: Bool {
-    kernelHeight == 3 && kernelWidth == 3 && strideHeight == 1 && strideWidth == 1 && padHeight == 1
-      && padWidth == 1 && inHeight * inWidth >= 9 && !prefersTwoByTwoMap
-  }
-
   var winogradTilesHigh: Int { (outHeight + 3) / 4 }
   var winogradTilesWide: Int { (outWidth + 3) / 4 }
   /// Tiles over the whole batch: the rows of each of the 36 GEMMs.

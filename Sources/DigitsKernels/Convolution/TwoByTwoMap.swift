@@ -8,12 +8,6 @@
 /// y = A·m = (m0 + m1, m0 + m2). The weight gradient runs them transposed:
 /// dM = Aᵀ·dY·A, dU[e] = dM[e]ᵀ·V[e], dW += Sᵀ·dU·S.
 extension ConvGeometry {
-  /// True for the convs this path handles: 3x3, stride 1, padding 1, on a 2x2 map.
-  public var prefersTwoByTwoMap: Bool {
-    kernelHeight == 3 && kernelWidth == 3 && strideHeight == 1 && strideWidth == 1 && padHeight == 1
-      && padWidth == 1 && inHeight == 2 && inWidth == 2
-  }
-
   /// Floats of scratch for the forward pass and the weight gradient: U [9, C, OC] or dU [9, OC, C],
   /// V [9, N, C] and M or dM [9, N, OC].
   public var twoByTwoMapWorkspaceCount: Int {

@@ -6,15 +6,6 @@
 /// [OC, kx0..<kx1, C] sit side by side in a weight row, so every GEMM reads its operands where
 /// they lie (leading dimensions of an image and of a weight row): nothing is copied.
 extension ConvGeometry {
-  /// True for non-pointwise convs that im2col would pad and Winograd, the 2x2-map algorithm and
-  /// the single-channel loop do not take, with at most 64 (output pixel, kernel row) GEMMs:
-  /// beyond that the GEMMs are too many and too small, and im2col's one GEMM wins.
-  public var prefersValidTaps: Bool {
-    !isPointwise && !prefersWinograd && !prefersTwoByTwoMap && !prefersSingleChannelDirect
-      && outHeight * outWidth * kernelHeight <= 64
-      && validTapCount < outHeight * outWidth * kernelHeight * kernelWidth
-  }
-
   /// Taps summed over output pixels that land inside the input.
   var validTapCount: Int {
     let rows = (0..<outHeight).reduce(0) { $0 + validKernelRange($1, axis: .height).count }
@@ -81,12 +72,12 @@ public func validTapConvForward(
   }
 }
 
-/// Backward: gradWeight and gradBias accumulate; gradInput ([N, H, W, C]) is overwritten when
+/// Backward: gradWeight accumulates; gradInput ([N, H, W, C]) is overwritten when
 /// non-nil, or added to with `accumulateInputGradient`. gradOutput: [N, OH, OW, OC].
 public func validTapConvBackward(
   gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
-  gradBias: UnsafeMutablePointer<Float>?, gradOutput: UnsafePointer<Float>, input: UnsafePointer<Float>,
-  weight: UnsafePointer<Float>, geometry g: ConvGeometry, accumulateInputGradient: Bool = false
+  gradOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+  geometry g: ConvGeometry, accumulateInputGradient: Bool = false
 ) {
   let (c, oc) = (g.inChannels, g.outChannels)
   let (imageStride, outputStride, weightRow) = (
@@ -106,8 +97,5 @@ public func validTapConvBackward(
       transposeA: false, transposeB: false, m: g.batch, n: taps * c, k: oc,
       a: dY, lda: outputStride, b: weight + w, ldb: weightRow,
       beta: 1, c: gradInput + inputPixel * c, ldc: imageStride)
-  }
-  if let gradBias {
-    sumRows(into: gradBias, gradOutput, rows: g.columnRows, columns: oc, accumulate: true)
   }
 }

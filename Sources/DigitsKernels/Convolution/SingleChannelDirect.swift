@@ -5,11 +5,6 @@
 /// accumulators across all of its taps (one broadcast input value and four weight vectors per
 /// tap), and only taps inside the input are visited.
 extension ConvGeometry {
-  /// True for a non-pointwise conv over one input channel into a multiple of 32 channels.
-  public var prefersSingleChannelDirect: Bool {
-    inChannels == 1 && outChannels % singleChannelBlock == 0 && !isPointwise
-  }
-
   /// Floats of scratch: the weights tap-major, [KH·KW, OC].
   public var singleChannelWorkspaceCount: Int { kernelHeight * kernelWidth * outChannels }
 }
@@ -23,7 +18,8 @@ public func singleChannelConvForward(
   output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
   epilogue: ConvEpilogue, geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
 ) {
-  precondition(g.prefersSingleChannelDirect, "single-channel direct conv on \(g)")
+  precondition(
+    g.inChannels == 1 && g.outChannels % singleChannelBlock == 0, "single-channel direct conv on \(g)")
   let (oc, taps, (oh, ow)) = (g.outChannels, g.kernelHeight * g.kernelWidth, (g.outHeight, g.outWidth))
   // tapMajor[tap, OC] = weight[OC, tap]: one tap's weights for 32 channels are 4 adjacent vectors.
   let tapMajor = workspace

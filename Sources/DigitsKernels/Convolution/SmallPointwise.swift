@@ -1,11 +1,6 @@
+/// Pointwise convs with small weights (see `ConvGeometry.algorithm`) as one `rowSplitSmallGemm`,
+/// the epilogue applied as it stores.
 extension ConvGeometry {
-  /// Pointwise convs whose weights fit a core's L2 beside its block of the input (C·OC of at
-  /// most 64 K floats: all of ResNet50's first two stages), run as one `rowSplitSmallGemm` with
-  /// the epilogue applied as it stores. OpenBLAS ran the K = 64 and N = 64 shapes of the first
-  /// stage at 34–38 GFLOP/s on both cores, this loop at 64–68, and its epilogue saves the folded
-  /// path's prefill and ReLU passes.
-  public var prefersSmallPointwise: Bool { isPointwise && inChannels * outChannels <= 1 << 16 }
-
   /// Floats of scratch for the forward pass: the weights transposed to [C, OC].
   var smallPointwiseWorkspaceCount: Int { inChannels * outChannels }
 }
@@ -22,4 +17,15 @@ public func smallPointwiseConvForward(
   }
   rowSplitSmallGemm(
     m: g.columnRows, n: oc, k: c, a: input, b: workspace, c: output, epilogue: epilogue)
+}
+
+/// gradInput[M, C] (+)= gradOutput[M, OC] · weight[OC, C]: the weights already lie as the
+/// right-hand operand [k, n], so no workspace.
+func smallPointwiseInputGradient(
+  gradInput: UnsafeMutablePointer<Float>, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+  geometry g: ConvGeometry, accumulate: Bool
+) {
+  rowSplitSmallGemm(
+    m: g.columnRows, n: g.inChannels, k: g.outChannels, a: gradOutput, b: weight, c: gradInput,
+    epilogue: ConvEpilogue(residual: accumulate ? UnsafePointer(gradInput) : nil))
 }

@@ -1,0 +1,88 @@
+/// Conv2d forward by `g.algorithm`.
+/// input: [N, H, W, C], weight: [OC, KH, KW, C], bias: [OC] or nil → output: [N, OH, OW, OC].
+/// `workspace` holds at least `g.convolutionWorkspaceCount` floats. With `accumulate` the
+/// result adds to what `output` holds.
+public func conv2dForward(
+  output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
+  weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+  geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>, accumulate: Bool = false
+) {
+  // The transform paths read what `output` holds as a residual right before storing each value.
+  let epilogue = ConvEpilogue(bias: bias, residual: accumulate ? UnsafePointer(output) : nil)
+  switch g.algorithm {
+  case .im2colGemm, .pointwiseGemm:
+    im2colConvForward(
+      output: output, input: input, weight: weight, bias: bias, geometry: g, workspace: workspace,
+      accumulate: accumulate)
+  case .smallPointwise:
+    smallPointwiseConvForward(
+      output: output, input: input, weight: weight, epilogue: epilogue, geometry: g, workspace: workspace)
+  case .winograd:
+    winogradConvForward(
+      output: output, input: input, weight: weight, epilogue: epilogue, geometry: g, workspace: workspace)
+  case .twoByTwoMap:
+    twoByTwoMapConvForward(
+      output: output, input: input, weight: weight, epilogue: epilogue, geometry: g, workspace: workspace)
+  case .singleChannelDirect:
+    singleChannelConvForward(
+      output: output, input: input, weight: weight, epilogue: epilogue, geometry: g, workspace: workspace)
+  case .validTaps:
+    validTapConvForward(
+      output: output, input: input, weight: weight, bias: bias, geometry: g, accumulate: accumulate)
+  }
+}
+
+/// Conv2d backward by `g.algorithm`. Accumulates into `gradWeight` ([OC, KH, KW, C]) and
+/// `gradBias` ([OC]); overwrites `gradInput` ([N, H, W, C]) when it is non-nil, or adds to it
+/// with `accumulateInputGradient` (a residual block's input gradient: the shortcut's plus the
+/// branch's). gradOutput: [N, OH, OW, OC]. Given `flippedWeight` ([C, KH, KW, OC] floats of
+/// scratch), the input gradient of a stride-1 conv is a conv of the flipped kernel where
+/// `g.flippedKernelInputGradient` says so. `workspace` holds `g.convolutionWorkspaceCount` floats.
+public func conv2dBackward(
+  gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
+  gradBias: UnsafeMutablePointer<Float>?,
+  gradOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+  geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>,
+  flippedWeight: UnsafeMutablePointer<Float>? = nil, accumulateInputGradient: Bool = false
+) {
+  let algorithm = g.algorithm
+  switch algorithm {
+  case .validTaps:
+    // Both gradients in one walk over the taps.
+    validTapConvBackward(
+      gradInput: gradInput, gradWeight: gradWeight, gradOutput: gradOutput, input: input, weight: weight,
+      geometry: g, accumulateInputGradient: accumulateInputGradient)
+  case .winograd:
+    winogradWeightGradient(
+      gradWeight: gradWeight, gradOutput: gradOutput, input: input, geometry: g, workspace: workspace)
+  case .twoByTwoMap:
+    twoByTwoMapWeightGradient(
+      gradWeight: gradWeight, gradOutput: gradOutput, input: input, geometry: g, workspace: workspace)
+  case .im2colGemm, .pointwiseGemm, .smallPointwise, .singleChannelDirect:
+    im2colWeightGradient(
+      gradWeight: gradWeight, gradOutput: gradOutput, input: input, geometry: g, workspace: workspace)
+  }
+  if let gradBias {
+    sumRows(into: gradBias, gradOutput, rows: g.columnRows, columns: g.outChannels, accumulate: true)
+  }
+  guard let gradInput else { return }
+  if let flippedWeight, let transposed = g.flippedKernelInputGradient(algorithm) {
+    flipKernelForInputGradient(flippedWeight, weight: weight, g)
+    conv2dForward(
+      output: gradInput, input: gradOutput, weight: flippedWeight, bias: nil, geometry: transposed,
+      workspace: workspace, accumulate: accumulateInputGradient)
+    return
+  }
+  switch algorithm {
+  case .validTaps:
+    break  // with the weight gradient
+  case .smallPointwise:
+    smallPointwiseInputGradient(
+      gradInput: gradInput, gradOutput: gradOutput, weight: weight, geometry: g,
+      accumulate: accumulateInputGradient)
+  case .im2colGemm, .pointwiseGemm, .winograd, .twoByTwoMap, .singleChannelDirect:
+    im2colInputGradient(
+      gradInput: gradInput, gradOutput: gradOutput, weight: weight, geometry: g, workspace: workspace,
+      accumulate: accumulateInputGradient)
+  }
+}
