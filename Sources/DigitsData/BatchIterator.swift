@@ -4,13 +4,17 @@
 /// Each epoch starts with `startEpoch()`, which restores the original index order and, when
 /// shuffling, permutes it with the iterator's generator. The order therefore depends only on
 /// the generator state, which is what a resumed run saves and restores. The last partial batch
-/// of an epoch is returned (smaller than `batchSize`) unless `dropLast` is set.
+/// of an epoch is returned (smaller than `batchSize`) unless `dropLast` is set. With an
+/// `augmentation`, each image is distorted as it is gathered, with parameters drawn from the
+/// same generator, so the saved generator replays the distortions too.
 public struct BatchIterator: Sendable {
   public let data: LabeledImages
   public let batchSize: Int
   public let normalization: Normalization
   public let shuffle: Bool
   public let dropLast: Bool
+  /// Distorts each training image anew every epoch; nil hands the images out as they are.
+  public var augmentation: Augmentation?
   /// Save this at the end of an epoch; an iterator built with it replays the next epoch's order.
   public var generator: SeededGenerator
   public private(set) var epochsStarted = 0
@@ -83,7 +87,9 @@ public struct BatchIterator: Sendable {
     return size
   }
 
-  private func gather(size: Int, images: UnsafeMutablePointer<Float>, labels: UnsafeMutablePointer<Int32>) {
+  private mutating func gather(
+    size: Int, images: UnsafeMutablePointer<Float>, labels: UnsafeMutablePointer<Int32>
+  ) {
     let pixelsPerImage = data.pixelsPerImage
     data.pixels.withUnsafeBufferPointer { pixelBuffer in
       data.labels.withUnsafeBufferPointer { labelBuffer in
@@ -93,7 +99,13 @@ public struct BatchIterator: Sendable {
             let index = order[position + slot]
             let source = pixels + index * pixelsPerImage
             let target = images + slot * pixelsPerImage
-            for pixel in 0..<pixelsPerImage { target[pixel] = table[Int(source[pixel])] }
+            if let augmentation {
+              augmentation.warp(
+                source, rows: data.rows, cols: data.cols, into: target, normalization: normalization,
+                generator: &generator)
+            } else {
+              for pixel in 0..<pixelsPerImage { target[pixel] = table[Int(source[pixel])] }
+            }
             labels[slot] = Int32(labelBuffer[index])
           }
         }

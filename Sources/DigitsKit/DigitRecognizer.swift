@@ -49,8 +49,27 @@ public final class DigitRecognizer {
   }
 
   /// Accuracy, macro precision, recall and F1, per-class values and the confusion matrix on a
-  /// labelled set (e.g. `MNIST.load(...).test`).
-  public func evaluate(on data: LabeledImages) throws -> EvaluationReport {
-    try Workers.run(threads) { try Evaluator(batchSize: predictor.batchSize).report(classifier, on: data) }
+  /// labelled set (e.g. `MNIST.load(...).test`); with `testTimeAugmentation`, of the mean
+  /// probabilities over `TestTimeAugmentation.shifts` of each image.
+  public func evaluate(on data: LabeledImages, testTimeAugmentation: Bool = false) throws -> EvaluationReport
+  {
+    try Self.evaluate(
+      [classifier], on: data, threads: threads, batchSize: predictor.batchSize,
+      testTimeAugmentation: testTimeAugmentation)
+  }
+
+  /// The metrics of an ensemble: the mean of the members' probabilities (each member normalising
+  /// the images as it was trained). One member is that member's own evaluation.
+  public static func evaluate(
+    _ members: [Classifier], on data: LabeledImages, threads: Int = Workers.available, batchSize: Int = 256,
+    testTimeAugmentation: Bool = false
+  ) throws -> EvaluationReport {
+    let name =
+      members.count == 1
+      ? members[0].name : "ensemble of \(members.count) (\(members.map(\.name).joined(separator: ", ")))"
+    return try Workers.run(threads) {
+      try Evaluator(batchSize: batchSize, testTimeAugmentation: testTimeAugmentation)
+        .ensembleReport(members, on: data, name: name).report
+    }
   }
 }

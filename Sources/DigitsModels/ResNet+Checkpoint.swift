@@ -5,7 +5,8 @@ import DigitsNN
 extension ResNet {
   /// Builds the ResNet a state_dict describes: blocks per stage from the `layerS.I.` keys,
   /// Bottleneck when `layer1.0.conv3.weight` exists, classes from `fc.weight`, input channels
-  /// from `conv1.weight`. Then loads every tensor, strictly.
+  /// from `conv1.weight`, the stem from the metadata's `stem` (torchvision's when absent). Then
+  /// loads every tensor, strictly.
   public convenience init(checkpoint file: SafeTensorsFile) throws {
     func fail(_ problem: String) -> SafeTensorsError {
       SafeTensorsError(
@@ -22,9 +23,17 @@ extension ResNet {
       guard count > 0 else { throw fail("it has no layer\(stage).0 block") }
       blocks.append(count)
     }
+    let layout = file.metadata["stem"] ?? ResNetStem.standard.rawValue
+    guard let stemLayout = ResNetStem(rawValue: layout) else {
+      throw SafeTensorsError(
+        path: file.path, kind: .badHeader,
+        problem:
+          "unknown stem \"\(layout)\" in the metadata (known: \(ResNetStem.allCases.map(\.rawValue).joined(separator: ", ")))"
+      )
+    }
     self.init(
       blocksPerStage: blocks, bottleneck: file.info("layer1.0.conv3.weight") != nil, classes: fc.shape[0],
-      inputChannels: stem.shape[1])
+      inputChannels: stem.shape[1], stem: stemLayout)
     try load(from: file)
   }
 

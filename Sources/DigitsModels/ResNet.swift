@@ -7,25 +7,34 @@ public final class ResNet: Layer {
   public let architecture: ResNetArchitecture?
   public let classes: Int
   public let inputChannels: Int
+  /// With or without torchvision's max-pool.
+  public let stemLayout: ResNetStem
   public let parameters = ParameterArena()
   public let buffers = ParameterArena()
   public let stem: Conv2d
   public let fc: Linear
   private let network: Sequential
 
-  public convenience init(_ architecture: ResNetArchitecture, classes: Int = 10, inputChannels: Int = 1) {
+  public convenience init(
+    _ architecture: ResNetArchitecture, classes: Int = 10, inputChannels: Int = 1,
+    stem: ResNetStem = .standard
+  ) {
     self.init(
       blocksPerStage: architecture.blocksPerStage, bottleneck: architecture.usesBottleneck, classes: classes,
-      inputChannels: inputChannels)
+      inputChannels: inputChannels, stem: stem)
   }
 
   /// Any stage layout, as torchvision's `ResNet(block, layers)` allows (e.g. [1, 1, 1, 1]).
-  public init(blocksPerStage: [Int], bottleneck: Bool, classes: Int = 10, inputChannels: Int = 1) {
+  public init(
+    blocksPerStage: [Int], bottleneck: Bool, classes: Int = 10, inputChannels: Int = 1,
+    stem stemLayout: ResNetStem = .standard
+  ) {
     architecture = ResNetArchitecture.allCases.first {
       $0.blocksPerStage == blocksPerStage && $0.usesBottleneck == bottleneck
     }
     self.classes = classes
     self.inputChannels = inputChannels
+    self.stemLayout = stemLayout
     stem = Conv2d(
       parameters, name: "conv1", inputChannels: inputChannels, outputChannels: 64, kernelSize: 7, stride: 2,
       padding: 3)
@@ -33,8 +42,8 @@ public final class ResNet: Layer {
     var layers: [any Layer] = [
       stem,
       BatchNorm2d(parameters: parameters, buffers: buffers, name: "bn1", channels: 64, fusedReLU: true),
-      MaxPool2d(kernelSize: 3, stride: 2, padding: 1),
     ]
+    if stemLayout == .standard { layers.append(MaxPool2d(kernelSize: 3, stride: 2, padding: 1)) }
     var inPlanes = 64
     for (stage, blockCount) in blocksPerStage.enumerated() {
       let planes = 64 << stage

@@ -21,34 +21,37 @@ public struct BenchmarkResult: Codable, Sendable {
 }
 
 public enum Benchmark {
-  /// Times `steps` training steps after two warm-up steps (the step `Trainer` runs, with
-  /// `digits train`'s defaults at `batchSize`), then inference over `inferenceBatches` batches of
-  /// 1024 test images after one warm-up batch.
+  /// Times `steps` training steps after two warm-up steps (the step `Trainer` runs with `config`:
+  /// its model, stem, batch size, optimiser, augmentation and weight average), then inference
+  /// over `inferenceBatches` batches of 1024 test images after one warm-up batch.
   public static func run(
-    architecture: ResNetArchitecture, data: MNIST, batchSize: Int, steps: Int, inferenceBatches: Int,
-    threads: Int, profile: Bool, progress: (String) -> Void
+    config: TrainingConfig, data: MNIST, steps: Int, inferenceBatches: Int, profile: Bool,
+    progress: (String) -> Void
   ) throws -> BenchmarkResult {
     try OpenBLAS.require()
-    return try Workers.run(threads) {
+    return try Workers.run(config.threads) {
       try measure(
-        architecture: architecture, data: data, batchSize: batchSize, steps: steps,
-        inferenceBatches: inferenceBatches, threads: threads, profile: profile, progress: progress)
+        config: config, data: data, steps: steps, inferenceBatches: inferenceBatches, profile: profile,
+        progress: progress)
     }
   }
 
   private static func measure(
-    architecture: ResNetArchitecture, data: MNIST, batchSize: Int, steps: Int, inferenceBatches: Int,
-    threads: Int, profile: Bool, progress: (String) -> Void
+    config: TrainingConfig, data: MNIST, steps: Int, inferenceBatches: Int, profile: Bool,
+    progress: (String) -> Void
   ) throws -> BenchmarkResult {
-    var config = TrainingConfig(threads: threads)
-    config.model = architecture
-    config.batchSize = batchSize
-    let model = ResNet(architecture, classes: MNIST.classes)
+    let model = ResNet(config.model, classes: MNIST.classes, stem: config.stem)
     var generator = SeededGenerator(seed: 0)
     model.initialize(using: &generator)
+    let average = config.ema.map {
+      WeightAverage(
+        model: ResNet(config.model, classes: MNIST.classes, stem: config.stem), decay: $0, copying: model)
+    }
     let step = TrainingStep(
-      model: model, optimizer: config.makeOptimizer(model.parameters), labelSmoothing: config.labelSmoothing)
-    var batches = try BatchIterator(data: data.train, batchSize: batchSize, dropLast: true, seed: 1)
+      model: model, optimizer: config.makeOptimizer(model.parameters), labelSmoothing: config.labelSmoothing,
+      average: average)
+    var batches = try BatchIterator(data: data.train, batchSize: config.batchSize, dropLast: true, seed: 1)
+    batches.augmentation = config.augment ? .standard : nil
     let operations = OperationProfile()
 
     func timedStep() throws {
@@ -82,7 +85,7 @@ public enum Benchmark {
     _ = try inference.evaluate(model, data: data.test, indices: indices, normalization: .mnist)
     let inferSeconds = Double(DispatchTime.now().uptimeNanoseconds - inferStart) / 1e9
 
-    let trainImagesPerS = Double(steps * batchSize) / trainSeconds
+    let trainImagesPerS = Double(steps * config.batchSize) / trainSeconds
     var shares: [String: Double]?
     if profile {
       let measured = operations.seconds.values.reduce(0, +)
@@ -90,10 +93,10 @@ public enum Benchmark {
       shares?["other (loss, data, checks, framework)"] = max(0, trainSeconds - measured) / trainSeconds
     }
     return BenchmarkResult(
-      model: architecture.rawValue, batchSize: batchSize, trainImagesPerS: trainImagesPerS,
+      model: config.model.rawValue, batchSize: config.batchSize, trainImagesPerS: trainImagesPerS,
       inferImagesPerS: Double(inferenceImages) / inferSeconds,
       trainGflops: trainImagesPerS * flopsPerImage / 1e9,
-      peakRssMb: peakRSS, threads: threads, profile: shares)
+      peakRssMb: peakRSS, threads: config.threads, profile: shares)
   }
 
   /// 3 × 2 × (multiply-adds of every conv and linear layer) per image, every kernel tap

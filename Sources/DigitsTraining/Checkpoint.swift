@@ -42,7 +42,7 @@ public struct Classifier {
     [
       "format": "pt", "model": name, "classes": "\(model.classes)",
       "in_channels": "\(model.inputChannels)", "normalization_mean": "\(normalization.mean)",
-      "normalization_std": "\(normalization.std)", "producer": "digits",
+      "normalization_std": "\(normalization.std)", "producer": "digits", "stem": model.stemLayout.rawValue,
     ]
   }
 }

@@ -13,6 +13,9 @@ struct EpochLoop {
 
   let step: TrainingStep
   let cancellation: CancellationToken
+  /// The learning rate before each step, by the run's step number (0-based), for schedules that
+  /// change it every step; nil keeps the epoch's rate.
+  let rateBeforeStep: ((Int) -> Float)?
 
   func run(
     _ batches: inout BatchIterator, epoch: Int, firstIteration: Int, observer: (any TrainingObserver)?,
@@ -24,6 +27,7 @@ struct EpochLoop {
     var (lossSum, correct, seen) = (0.0, 0, 0)
     let started = Date()
     while !cancellation.isCancelled {
+      if let rateBeforeStep { step.optimizer.learningRate = rateBeforeStep(firstIteration + losses.count) }
       let outcome: TrainingStep.Outcome?
       do {
         outcome = try step.run(&batches)

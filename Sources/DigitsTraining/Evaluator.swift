@@ -1,9 +1,12 @@
 import DigitsData
+import DigitsKernels
 import DigitsModels
 import DigitsNN
+import Foundation
 
 /// Mean loss, predictions and probabilities of a model over a set of images, in eval mode
-/// (BatchNorm with running statistics), in fixed-size batches with reused buffers.
+/// (BatchNorm with running statistics), in fixed-size batches with reused buffers; optionally
+/// averaging the probabilities of `TestTimeAugmentation.shifts` of each image.
 public final class Evaluator {
   public struct Result {
     public var loss: Float
@@ -17,14 +20,20 @@ public final class Evaluator {
   }
 
   public let batchSize: Int
+  /// Whether each image's probabilities are the mean over its shifted views (the loss is then
+  /// the mean of -log of that mean at the true class).
+  public let testTimeAugmentation: Bool
   private let context = ExecutionContext.inference()
   private let loss = CrossEntropyLoss()
   private let images = Tensor()
+  private let shifted = Tensor()
   private var labels: [Int32]
+  private var meanProbabilities: [Float] = []
 
   /// `batchSize` images per forward pass.
-  public init(batchSize: Int = 256) {
+  public init(batchSize: Int = 256, testTimeAugmentation: Bool = false) {
     self.batchSize = batchSize
+    self.testTimeAugmentation = testTimeAugmentation
     labels = [Int32](repeating: 0, count: batchSize)
   }
 
@@ -32,6 +41,7 @@ public final class Evaluator {
     _ model: ResNet, data: LabeledImages, indices: [Int]? = nil, normalization: Normalization,
     keepProbabilities: Bool = false
   ) throws -> Result {
+    try OpenBLAS.require()
     var batches = try BatchIterator(
       data: data, indices: indices, batchSize: batchSize, normalization: normalization, shuffle: false,
       seed: 0)
@@ -45,13 +55,13 @@ public final class Evaluator {
       }
       if count == 0 { break }
       images.resize(batch: count, height: data.rows, width: data.cols, channels: 1)
-      let logits = model.forward(images, context: context)
-      let batchLoss = labels.withUnsafeBufferPointer { loss.forward(logits, labels: $0.baseAddress!) }
+      let (probabilities, classes, batchLoss) =
+        testTimeAugmentation
+        ? averagedOverShifts(model, count: count, background: normalization.lookupTable[0])
+        : single(model)
       lossSum += Double(batchLoss) * Double(count)
-      let probabilities = loss.probabilities
-      let classes = probabilities.channels
       for n in 0..<count {
-        let row = probabilities.data + n * classes
+        let row = probabilities + n * classes
         var best = 0
         for k in 1..<classes where row[k] > row[best] { best = k }
         result.predictions.append(best)
@@ -65,12 +75,73 @@ public final class Evaluator {
     return result
   }
 
+  /// The batch in `images` as it is: softmax rows, classes and the mean cross-entropy.
+  private func single(_ model: ResNet) -> (UnsafePointer<Float>, Int, Float) {
+    let logits = model.forward(images, context: context)
+    let batchLoss = labels.withUnsafeBufferPointer { loss.forward(logits, labels: $0.baseAddress!) }
+    return (UnsafePointer(loss.probabilities.data), loss.probabilities.channels, batchLoss)
+  }
+
+  /// The batch in `images` over every shift: the mean softmax rows, classes and the mean of
+  /// -log(mean probability of the true class).
+  private func averagedOverShifts(_ model: ResNet, count: Int, background: Float) -> (
+    UnsafePointer<Float>, Int, Float
+  ) {
+    shifted.resize(like: images)
+    let views = TestTimeAugmentation.shifts
+    for (view, shift) in views.enumerated() {
+      TestTimeAugmentation.shift(
+        images.data, count: count, rows: images.height, cols: images.width, dx: shift.dx, dy: shift.dy,
+        background: background, into: shifted.data)
+      let logits = model.forward(shifted, context: context)
+      _ = labels.withUnsafeBufferPointer { loss.forward(logits, labels: $0.baseAddress!) }
+      let total = count * loss.probabilities.channels
+      if view == 0 { meanProbabilities = [Float](repeating: 0, count: total) }
+      for i in 0..<total { meanProbabilities[i] += loss.probabilities.data[i] / Float(views.count) }
+    }
+    let classes = meanProbabilities.count / count
+    var lossSum: Float = 0
+    for n in 0..<count {
+      let truth = meanProbabilities[n * classes + Int(labels[n])]
+      lossSum -= Foundation.log(max(truth, Float.leastNormalMagnitude))
+    }
+    return meanProbabilities.withUnsafeBufferPointer { ($0.baseAddress!, classes, lossSum / Float(count)) }
+  }
+
   /// Accuracy, macro precision, recall and F1, the per-class values and the confusion matrix of
   /// `classifier` on `data`, normalised as the classifier was trained.
   public func report(_ classifier: Classifier, on data: LabeledImages) throws -> EvaluationReport {
-    let result = try evaluate(classifier.model, data: data, normalization: classifier.normalization)
+    try ensembleReport([classifier], on: data, name: classifier.name).report
+  }
+
+  /// The metrics of the mean of the members' probabilities (each member normalising the images
+  /// as it was trained), with those mean probabilities ([count, classes], row per image).
+  public func ensembleReport(_ members: [Classifier], on data: LabeledImages, name: String) throws -> (
+    report: EvaluationReport, probabilities: [Float]
+  ) {
+    precondition(!members.isEmpty, "an ensemble needs a member")
+    var labels: [Int] = []
+    var mean: [Float] = []
+    for member in members {
+      let result = try evaluate(
+        member.model, data: data, normalization: member.normalization, keepProbabilities: true)
+      if mean.isEmpty {
+        (labels, mean) = (result.labels, [Float](repeating: 0, count: result.probabilities.count))
+      }
+      guard result.probabilities.count == mean.count else {
+        throw TrainingError.cannotRead(
+          path: member.name, reason: "its number of classes differs from the other ensemble members'")
+      }
+      for i in mean.indices { mean[i] += result.probabilities[i] / Float(members.count) }
+    }
+    let classes = mean.count / max(labels.count, 1)
+    let predictions = labels.indices.map { n -> Int in
+      var best = 0
+      for k in 1..<classes where mean[n * classes + k] > mean[n * classes + best] { best = k }
+      return best
+    }
     let metrics = ClassificationMetrics(
-      labels: result.labels, predictions: result.predictions, classes: classifier.model.classes)
-    return EvaluationReport(model: classifier.name, metrics: metrics)
+      labels: labels, predictions: predictions, classes: members.map(\.model.classes).max()!)
+    return (EvaluationReport(model: name, metrics: metrics), mean)
   }
 }

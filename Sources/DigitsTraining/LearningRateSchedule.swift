@@ -1,6 +1,6 @@
 import Foundation
 
-/// How the learning rate moves between epochs.
+/// How the learning rate moves over a run.
 public enum LearningRateSchedule: String, Codable, CaseIterable, Sendable {
   /// The paper's setting: lr for every epoch.
   case constant
@@ -10,10 +10,19 @@ public enum LearningRateSchedule: String, Codable, CaseIterable, Sendable {
   /// Halve lr after an epoch whose validation loss did not improve (ReduceLROnPlateau,
   /// factor 0.5, patience 0).
   case plateau
+  /// torch OneCycleLR with its defaults, stepped after every optimiser step: a cosine warm-up
+  /// from lr/25 to lr over the first 30% of the steps, then a cosine anneal to lr/25/1e4.
+  case onecycle
+
+  /// True when the rate changes at every optimiser step rather than once per epoch.
+  public var changesEveryStep: Bool { self == .onecycle }
 
   /// The learning rate for `epoch` (1-based), given the base rate and the budget.
-  /// `plateauHalvings` counts the non-improving epochs so far (for `.plateau`).
-  public func rate(base: Float, epoch: Int, epochs: Int, plateauHalvings: Int) -> Float {
+  /// `plateauHalvings` counts the non-improving epochs so far (for `.plateau`); for `.onecycle`,
+  /// the rate of the epoch's first step.
+  public func rate(base: Float, epoch: Int, epochs: Int, plateauHalvings: Int, stepsPerEpoch: Int = 1)
+    -> Float
+  {
     switch self {
     case .constant:
       return base
@@ -22,6 +31,22 @@ public enum LearningRateSchedule: String, Codable, CaseIterable, Sendable {
       return Float(Double(base) * (1 + cos(Double.pi * progress)) / 2)
     case .plateau:
       return base * pow(0.5, Float(plateauHalvings))
+    case .onecycle:
+      return oneCycleRate(peak: base, step: (epoch - 1) * stepsPerEpoch, totalSteps: epochs * stepsPerEpoch)
     }
+  }
+
+  /// OneCycleLR's rate before optimiser step `step` (0-based) of `totalSteps`.
+  public func oneCycleRate(peak: Float, step: Int, totalSteps: Int) -> Float {
+    let initial = Double(peak) / 25
+    let final = initial / 1e4
+    let warmupEnd = 0.3 * Double(totalSteps) - 1
+    let end = Double(totalSteps - 1)
+    let t = Double(min(step, totalSteps - 1))
+    func anneal(_ from: Double, _ to: Double, _ fraction: Double) -> Float {
+      Float(to + (from - to) / 2 * (cos(Double.pi * fraction) + 1))
+    }
+    if t <= warmupEnd { return anneal(initial, Double(peak), warmupEnd > 0 ? t / warmupEnd : 1) }
+    return anneal(Double(peak), final, end > warmupEnd ? (t - warmupEnd) / (end - warmupEnd) : 1)
   }
 }

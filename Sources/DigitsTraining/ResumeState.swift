@@ -4,8 +4,9 @@ import DigitsNN
 import Foundation
 
 /// Everything `--resume` needs after a complete epoch, saved as one safetensors file:
-/// model tensors under "model.", optimiser blocks under "optimizer.", and in the metadata
-/// the epoch, the optimiser step, the data-order generator and the early-stopping state.
+/// model tensors under "model.", the weight average's under "ema.", optimiser blocks under
+/// "optimizer.", and in the metadata the epoch, the optimiser step, the generator of the data
+/// order and augmentation, and the early-stopping state.
 struct ResumeState {
   var epoch: Int
   var iteration: Int
@@ -13,14 +14,16 @@ struct ResumeState {
   var earlyStopping: EarlyStopping
   var plateauHalvings: Int
 
-  func save(model: ResNet, optimizer: any Optimizer, to path: String) throws {
+  func save(model: ResNet, optimizer: any Optimizer, average: WeightAverage?, to path: String) throws {
     var writer = SafeTensorsWriter()
-    for arena in [model.parameters, model.buffers] {
-      for slot in arena.slots {
-        writer.add(
-          "model." + slot.name,
-          floats: UnsafeBufferPointer(start: arena.values + slot.offset, count: slot.count),
-          shape: [slot.count])
+    for (prefix, model) in Self.models(model, average) {
+      for arena in [model.parameters, model.buffers] {
+        for slot in arena.slots {
+          writer.add(
+            prefix + slot.name,
+            floats: UnsafeBufferPointer(start: arena.values + slot.offset, count: slot.count),
+            shape: [slot.count])
+        }
       }
     }
     for block in optimizer.stateBlocks {
@@ -38,17 +41,23 @@ struct ResumeState {
   }
 
   /// Restores model and optimiser in place and returns the saved counters.
-  static func load(path: String, model: ResNet, optimizer: any Optimizer) throws -> ResumeState {
+  static func load(path: String, model: ResNet, optimizer: any Optimizer, average: WeightAverage?) throws
+    -> ResumeState
+  {
     let file = try SafeTensorsFile.read(path: path)
     func fail(_ reason: String) -> TrainingError { .cannotResume(path: path, reason: reason) }
+    let models = Self.models(model, average)
     let names =
-      [model.parameters, model.buffers].flatMap { $0.slots.map { "model." + $0.name } }
-      + optimizer.stateBlocks.map { "optimizer." + $0.name }
+      models.flatMap { prefix, model in
+        [model.parameters, model.buffers].flatMap { $0.slots.map { prefix + $0.name } }
+      } + optimizer.stateBlocks.map { "optimizer." + $0.name }
     try file.requireExactly(names)
-    for arena in [model.parameters, model.buffers] {
-      for slot in arena.slots {
-        let values = try file.floats("model." + slot.name, shape: [slot.count])
-        (arena.values + slot.offset).update(from: values, count: slot.count)
+    for (prefix, model) in models {
+      for arena in [model.parameters, model.buffers] {
+        for slot in arena.slots {
+          let values = try file.floats(prefix + slot.name, shape: [slot.count])
+          (arena.values + slot.offset).update(from: values, count: slot.count)
+        }
       }
     }
     for block in optimizer.stateBlocks {
@@ -67,6 +76,13 @@ struct ResumeState {
     return ResumeState(
       epoch: epoch, iteration: iteration, generator: SeededGenerator(state: words), earlyStopping: stopping,
       plateauHalvings: halvings)
+  }
+}
+
+extension ResumeState {
+  /// The models whose tensors the state holds, with their name prefixes.
+  fileprivate static func models(_ model: ResNet, _ average: WeightAverage?) -> [(String, ResNet)] {
+    [("model.", model)] + (average.map { [("ema.", $0.model)] } ?? [])
   }
 }
 

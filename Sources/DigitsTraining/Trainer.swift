@@ -52,21 +52,28 @@ public final class Trainer {
     let split = try DataSplit.make(
       count: data.train.count, validationRatio: config.validationRatio, seed: config.seed,
       trainLimit: config.trainLimit)
-    let model = ResNet(config.model, classes: data.classes, inputChannels: 1)
+    let model = ResNet(config.model, classes: data.classes, inputChannels: 1, stem: config.stem)
     var initGenerator = SeededGenerator(seed: config.seed &+ 1)
     model.initialize(using: &initGenerator)
     let optimizer = config.makeOptimizer(model.parameters)
-    let classifier = Classifier(model: model, normalization: .mnist)
+    // With --ema, validation, checkpoints and the test use the average, not the trained weights.
+    let average = config.ema.map {
+      WeightAverage(
+        model: ResNet(config.model, classes: data.classes, inputChannels: 1, stem: config.stem), decay: $0,
+        copying: model)
+    }
+    let classifier = Classifier(model: average?.model ?? model, normalization: .mnist)
     var batches = try BatchIterator(
       data: data.train, indices: split.trainIndices, batchSize: config.batchSize, shuffle: true,
       seed: config.seed &+ 2)
+    batches.augmentation = config.augment ? .standard : nil
 
     var history = TrainingHistory()
     var state = ResumeState(
       epoch: 0, iteration: 0, generator: batches.generator,
       earlyStopping: EarlyStopping(patience: config.patience, minDelta: config.minDelta), plateauHalvings: 0)
     if resume, let folder {
-      (state, history) = try restore(folder, model: model, optimizer: optimizer)
+      (state, history) = try restore(folder, model: model, optimizer: optimizer, average: average)
       batches.generator = state.generator
     } else if let folder {
       try folder.create()
@@ -76,17 +83,25 @@ public final class Trainer {
       config: config, trainCount: split.trainIndices.count, validationCount: split.validationIndices.count,
       parameterCount: model.parameterCount, resumedEpoch: state.epoch)
 
+    let totalSteps = config.epochs * batches.batchesPerEpoch
     let loop = EpochLoop(
-      step: TrainingStep(model: model, optimizer: optimizer, labelSmoothing: config.labelSmoothing),
-      cancellation: cancellation)
-    let evaluator = Evaluator(batchSize: max(config.batchSize, 256))
+      step: TrainingStep(
+        model: model, optimizer: optimizer, labelSmoothing: config.labelSmoothing, average: average),
+      cancellation: cancellation,
+      rateBeforeStep: config.schedule.changesEveryStep
+        ? { [config] in
+          config.schedule.oneCycleRate(peak: config.learningRate, step: $0, totalSteps: totalSteps)
+        }
+        : nil)
+    let evaluator = Evaluator(batchSize: max(config.batchSize, 256), testTimeAugmentation: config.tta)
     var best: SafeTensorsFile?
     var stopping = state.earlyStopping.shouldStop
     while state.epoch < config.epochs && !stopping && !cancellation.isCancelled {
       let epoch = state.epoch + 1
       optimizer.learningRate = config.schedule.rate(
-        base: config.learningRate, epoch: epoch, epochs: config.epochs, plateauHalvings: state.plateauHalvings
-      )
+        base: config.learningRate, epoch: epoch, epochs: config.epochs,
+        plateauHalvings: state.plateauHalvings,
+        stepsPerEpoch: batches.batchesPerEpoch)
       let started = Date()
       observer?.epochStarted(epoch: epoch, epochs: config.epochs, batches: batches.batchesPerEpoch)
       let train = try loop.run(
@@ -101,7 +116,8 @@ public final class Trainer {
         split.validationIndices.isEmpty
         ? nil
         : try evaluator.evaluate(
-          model, data: data.train, indices: split.validationIndices, normalization: classifier.normalization)
+          classifier.model, data: data.train, indices: split.validationIndices,
+          normalization: classifier.normalization)
       let monitored = validation?.loss ?? train.loss
       let improved = state.earlyStopping.record(epoch: epoch, loss: monitored)
       if !improved { state.plateauHalvings += 1 }
@@ -115,10 +131,10 @@ public final class Trainer {
       state.generator = batches.generator
       if let folder {
         try save(
-          folder, classifier: classifier, optimizer: optimizer, state: state, history: history,
-          improved: improved)
+          folder, classifier: classifier, model: model, optimizer: optimizer, average: average, state: state,
+          history: history, improved: improved)
       } else if improved {
-        best = try model.snapshot()
+        best = try classifier.model.snapshot()
       }
       observer?.epochFinished(record, improved: improved, stopping: stopping)
     }
@@ -130,7 +146,7 @@ public final class Trainer {
     if let folder, FileManager.default.fileExists(atPath: folder.best) {
       best = try SafeTensorsFile.read(path: folder.best)
     }
-    if let best { try model.load(from: best) }
+    if let best { try classifier.model.load(from: best) }
     var report = try data.test.map { try evaluator.report(classifier, on: $0) }
     report?.bestEpoch = state.earlyStopping.bestEpoch
     report?.epochsRun = state.epoch
@@ -143,21 +159,21 @@ public final class Trainer {
 
   /// One epoch's files. Order matters for resume: best and history first, the resume state last.
   private func save(
-    _ folder: RunFolder, classifier: Classifier, optimizer: any Optimizer, state: ResumeState,
-    history: TrainingHistory, improved: Bool
+    _ folder: RunFolder, classifier: Classifier, model: ResNet, optimizer: any Optimizer,
+    average: WeightAverage?, state: ResumeState, history: TrainingHistory, improved: Bool
   ) throws {
     if improved { try classifier.save(to: folder.best) }
     try classifier.save(to: folder.last)
     try writeAtomically(history.epochCSV, to: folder.history)
     try writeAtomically(history.stepCSV, to: folder.steps)
-    try state.save(model: classifier.model, optimizer: optimizer, to: folder.resumeState)
+    try state.save(model: model, optimizer: optimizer, average: average, to: folder.resumeState)
   }
 
   /// Loads the resume state and the history up to its epoch (rows written after it by an
   /// interrupted epoch are dropped: that epoch runs again, identically).
-  private func restore(_ folder: RunFolder, model: ResNet, optimizer: any Optimizer) throws -> (
-    ResumeState, TrainingHistory
-  ) {
+  private func restore(_ folder: RunFolder, model: ResNet, optimizer: any Optimizer, average: WeightAverage?)
+    throws -> (ResumeState, TrainingHistory)
+  {
     guard let text = try? String(contentsOfFile: folder.config, encoding: .utf8),
       let saved = try? decodeJSON(TrainingConfig.self, from: text)
     else {
@@ -173,7 +189,8 @@ public final class Trainer {
       throw TrainingError.cannotResume(
         path: folder.resumeState, reason: "no epoch has completed yet; start the run again without --resume")
     }
-    let state = try ResumeState.load(path: folder.resumeState, model: model, optimizer: optimizer)
+    let state = try ResumeState.load(
+      path: folder.resumeState, model: model, optimizer: optimizer, average: average)
     var history = try TrainingHistory.read(
       epochCSV: (try? String(contentsOfFile: folder.history, encoding: .utf8)) ?? TrainingHistory.epochHeader,
       stepCSV: try? String(contentsOfFile: folder.steps, encoding: .utf8), path: folder.history)

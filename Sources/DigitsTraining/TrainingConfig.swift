@@ -5,9 +5,14 @@ import DigitsModels
 /// Everything that decides a training run; saved as config.json in the run folder, and
 /// checked on `--resume` so a run is only continued with the settings it started with.
 public struct TrainingConfig: Codable, Equatable, Sendable {
+  /// The recipe these settings started from (explicit settings may differ from it).
+  public var trainingProtocol: TrainingProtocol = .paper
   public var model: ResNetArchitecture = .resnet50
+  /// torchvision's stem, or the same network without its max-pool (14x14 maps into stage 1).
+  public var stem: ResNetStem = .standard
   public var epochs = 10
   public var batchSize = 128
+  /// The base rate; one-cycle's peak.
   public var learningRate: Float = 1e-3
   public var validationRatio = 0.3
   public var patience = 3
@@ -19,14 +24,39 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   public var threads: Int
   /// Where the data came from, for the record (the trainer is given the data itself).
   public var dataDirectory: String?
-  public var schedule: LearningRateSchedule = .cosine
+  public var schedule: LearningRateSchedule = .constant
   public var optimizer: OptimizerKind = .adam
   public var weightDecay: Float = 0
   public var labelSmoothing: Float = 0
+  /// Random affine distortions of the training images (`Augmentation.standard`), drawn anew
+  /// for every image of every epoch from a seeded generator.
+  public var augment = false
+  /// Decay of an exponential moving average of the weights and BatchNorm statistics; validation,
+  /// checkpoints and the test use the average. Nil: no average.
+  public var ema: Float?
+  /// Validation and test average the probabilities of `TestTimeAugmentation.shifts`.
+  public var tta = false
 
-  /// The defaults of `digits train` (ResNet50, SPEC.md's hyper-parameters), on every core.
-  public init(threads: Int = Workers.available) {
+  /// A protocol's settings on ResNet50, on every core. `.paper` is SPEC.md's experiment and
+  /// `digits train`'s default.
+  public init(protocol recipe: TrainingProtocol = .paper, threads: Int = Workers.available) {
     self.threads = threads
+    trainingProtocol = recipe
+    switch recipe {
+    case .paper:
+      break
+    case .improved:
+      optimizer = .adamw
+      learningRate = 2e-3
+      schedule = .onecycle
+      weightDecay = 5e-4
+      labelSmoothing = 0.1
+      augment = true
+      ema = 0.999
+      tta = true
+      // One-cycle's last epochs are its best: stopping early would cut the anneal.
+      patience = 0
+    }
   }
 
   /// The settings a resumed run must share with the one it continues (all but the epoch
@@ -37,8 +67,69 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     mine.threads = saved.threads
     return mine == saved
   }
+
+  enum CodingKeys: String, CodingKey {
+    case trainingProtocol = "protocol"
+    case model, stem, epochs, batchSize, learningRate, validationRatio, patience, minDelta, seed,
+      trainLimit, threads, dataDirectory, schedule, optimizer, weightDecay, labelSmoothing, augment, ema, tta
+  }
+
+  /// Reads config.json; a key it lacks (a run written before the key existed) keeps the paper
+  /// protocol's value.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(threads: try c.decode(Int.self, forKey: .threads))
+    func read<Value: Decodable>(_ key: CodingKeys, _ value: inout Value) throws {
+      if let decoded = try c.decodeIfPresent(Value.self, forKey: key) { value = decoded }
+    }
+    try read(.trainingProtocol, &trainingProtocol)
+    try read(.model, &model)
+    try read(.stem, &stem)
+    try read(.epochs, &epochs)
+    try read(.batchSize, &batchSize)
+    try read(.learningRate, &learningRate)
+    try read(.validationRatio, &validationRatio)
+    try read(.patience, &patience)
+    try read(.minDelta, &minDelta)
+    try read(.seed, &seed)
+    try read(.schedule, &schedule)
+    try read(.optimizer, &optimizer)
+    try read(.weightDecay, &weightDecay)
+    try read(.labelSmoothing, &labelSmoothing)
+    try read(.augment, &augment)
+    try read(.tta, &tta)
+    trainLimit = try c.decodeIfPresent(Int.self, forKey: .trainLimit)
+    dataDirectory = try c.decodeIfPresent(String.self, forKey: .dataDirectory)
+    ema = try c.decodeIfPresent(Float.self, forKey: .ema)
+  }
+}
+
+/// A named recipe: `digits train --protocol`.
+public enum TrainingProtocol: String, Codable, CaseIterable, Sendable {
+  /// The published experiment: Adam 1e-3 at a constant rate, batch 128, at most 10 epochs,
+  /// early stopping with patience 3, no augmentation.
+  case paper
+  /// AdamW with one-cycle to 2e-3 and weight decay 5e-4, random affine augmentation, label
+  /// smoothing 0.1, an EMA of the weights (0.999) and shift TTA; no early stopping.
+  case improved
 }
 
 public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
   case adam, adamw, sgd
+}
+
+extension TrainingConfig {
+  /// One line naming the recipe: "improved: adamw lr 0.002 (onecycle), weight decay 0.0005,
+  /// label smoothing 0.1, augment, EMA 0.999, TTA, no early stopping".
+  public var recipeSummary: String {
+    var parts = ["\(optimizer.rawValue) lr \(learningRate) (\(schedule.rawValue))"]
+    if weightDecay > 0 { parts.append("weight decay \(weightDecay)") }
+    if labelSmoothing > 0 { parts.append("label smoothing \(labelSmoothing)") }
+    if augment { parts.append("augment") }
+    if let ema { parts.append("EMA \(ema)") }
+    if tta { parts.append("TTA") }
+    if stem != .standard { parts.append("stem \(stem.rawValue)") }
+    parts.append(patience > 0 ? "patience \(patience)" : "no early stopping")
+    return "\(trainingProtocol.rawValue): " + parts.joined(separator: ", ")
+  }
 }

@@ -6,7 +6,8 @@ import Foundation
 
 /// One optimiser step, the only one there is: `Trainer` runs it for every batch and `digits bench`
 /// times it. Takes the next batch, runs forward, loss and backward, refuses a non-finite loss or
-/// gradient (before the weights change), steps the optimiser and counts the correct predictions.
+/// gradient (before the weights change), steps the optimiser, folds the weights into their
+/// average (with `--ema`) and counts the correct predictions.
 /// Buffers are allocated once; steady-state steps allocate nothing in the engine.
 final class TrainingStep {
   struct Outcome {
@@ -22,14 +23,17 @@ final class TrainingStep {
 
   let model: ResNet
   let optimizer: any Optimizer
+  /// The moving average the step updates, if any.
+  let average: WeightAverage?
   let context = ExecutionContext(training: true)
   private let loss: CrossEntropyLoss
   private let images = Tensor()
   private var labels: [Int32] = []
 
-  init(model: ResNet, optimizer: any Optimizer, labelSmoothing: Float) {
+  init(model: ResNet, optimizer: any Optimizer, labelSmoothing: Float, average: WeightAverage? = nil) {
     self.model = model
     self.optimizer = optimizer
+    self.average = average
     loss = CrossEntropyLoss(labelSmoothing: labelSmoothing)
   }
 
@@ -51,8 +55,12 @@ final class TrainingStep {
     guard model.parameters.gradientsAreFinite else { throw NotFinite(quantity: "a gradient") }
     if let profile = context.profile {
       profile.measure("optimizer") { optimizer.step() }
+      if let average {
+        profile.measure("weight average") { average.update(from: model, step: optimizer.stepCount) }
+      }
     } else {
       optimizer.step()
+      average?.update(from: model, step: optimizer.stepCount)
     }
     let correct = (0..<count).reduce(0) { $0 + (loss.predictedClass($1) == Int(labels[$1]) ? 1 : 0) }
     return Outcome(loss: value, images: count, correct: correct)

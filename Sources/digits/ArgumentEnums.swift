@@ -6,3 +6,5 @@ import DigitsKit
 extension ResNetArchitecture: ExpressibleByArgument {}
 extension LearningRateSchedule: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
+extension TrainingProtocol: ExpressibleByArgument {}
+extension ResNetStem: ExpressibleByArgument {}

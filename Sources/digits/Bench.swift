@@ -13,6 +13,13 @@ struct Bench: ParsableCommand {
       """)
 
   @Option(help: "Architecture.") var model = ResNetArchitecture.resnet50
+  @Option(help: "Stem: standard or nomaxpool.") var stem = ResNetStem.standard
+  @Flag(help: "Time the step with random affine augmentation of its images (as --augment trains).")
+  var augment = false
+  @Option(
+    help: ArgumentHelp(
+      "Time the step with a moving average of the weights (as --ema trains).", valueName: "decay"))
+  var ema: Float?
   @Option(help: "Training batch size.") var batchSize = 128
   @Option(help: "Timed training steps.") var steps = 10
   @Option(help: "Timed inference batches of 1024 images.") var inferenceBatches = 2
@@ -23,15 +30,22 @@ struct Bench: ParsableCommand {
   func validate() throws {
     if batchSize < 1 { throw InputProblem("--batch-size must be at least 1, got \(batchSize)") }
     if steps < 1 { throw InputProblem("--steps must be at least 1, got \(steps)") }
+    if let ema, !(ema > 0 && ema < 1) { throw InputProblem("--ema must be in (0, 1), got \(ema)") }
     if inferenceBatches < 1 {
       throw InputProblem("--inference-batches must be at least 1, got \(inferenceBatches)")
     }
   }
 
   func run() throws {
+    var config = TrainingConfig(threads: data.threadCount)
+    config.model = model
+    config.stem = stem
+    config.batchSize = batchSize
+    config.augment = augment
+    config.ema = ema
     let result = try Benchmark.run(
-      architecture: model, data: try data.load(), batchSize: batchSize, steps: steps,
-      inferenceBatches: inferenceBatches, threads: data.threadCount, profile: profile
+      config: config, data: try data.load(), steps: steps, inferenceBatches: inferenceBatches,
+      profile: profile
     ) { message in
       if !json { FileHandle.standardError.write(Foundation.Data(("\r\u{1B}[K" + message).utf8)) }
     }

@@ -5,28 +5,35 @@ import Foundation
 struct Evaluate: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract:
-      "Evaluate a checkpoint on the MNIST test set: accuracy, macro precision/recall/F1, confusion matrix.",
-    discussion: "Reads checkpoints written by `digits train` or by PyTorch (a torchvision ResNet state_dict)."
+      "Evaluate a checkpoint, or an ensemble, on the MNIST test set: accuracy, macro precision/recall/F1, confusion matrix.",
+    discussion: """
+      Reads checkpoints written by `digits train` or by PyTorch (a torchvision ResNet state_dict). \
+      Given --checkpoint several times, averages the models' class probabilities (an ensemble).
+      """
   )
 
-  @Option(help: "A .safetensors checkpoint.") var checkpoint: String
+  @Option(help: "A .safetensors checkpoint; repeat the flag for an ensemble.") var checkpoint: [String]
+  @Flag(help: "Average the probabilities of five one-pixel shifts of each image (test-time augmentation).")
+  var tta = false
   @Flag(help: "Print one JSON object instead of tables.") var json = false
   @Option(help: "Images per forward pass.") var batchSize = 256
   @OptionGroup var data: DataOptions
 
   func validate() throws {
+    if checkpoint.isEmpty { throw InputProblem("--checkpoint is required") }
     if batchSize < 1 { throw InputProblem("--batch-size must be at least 1, got \(batchSize)") }
   }
 
   func run() throws {
-    let recognizer = try DigitRecognizer(
-      checkpoint: checkpoint, threads: data.threadCount, batchSize: batchSize)
-    let report = try recognizer.evaluate(on: data.load().test)
+    let members = try checkpoint.map(Classifier.load)
+    let report = try DigitRecognizer.evaluate(
+      members, on: data.load().test, threads: data.threadCount, batchSize: batchSize,
+      testTimeAugmentation: tta)
     if json {
       print(encodeJSON(report), terminator: "")
       return
     }
-    print("\(report.model) on \(report.count) test images (\(checkpoint))\n")
+    print("\(report.model) on \(report.count) test images (\(checkpoint.joined(separator: ", ")))\n")
     print(ReportPrinter.summary(report) + "\n")
     print(ReportPrinter.perClass(report) + "\n")
     print("Confusion matrix (rows: true class, columns: predicted)")

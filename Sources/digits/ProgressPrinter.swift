@@ -20,8 +20,8 @@ final class ProgressPrinter: TrainingObserver {
   ) {
     print(
       "\(config.model.rawValue): \(parameterCount.formatted()) parameters; train \(trainCount.formatted()), "
-        + "validation \(validationCount.formatted()) images; batch \(config.batchSize), \(config.optimizer.rawValue) "
-        + "lr \(config.learningRate) (\(config.schedule.rawValue)), \(config.threads) threads")
+        + "validation \(validationCount.formatted()) images; batch \(config.batchSize), \(config.threads) threads; "
+        + config.recipeSummary)
     if resumedEpoch > 0 { print("resuming after epoch \(resumedEpoch)") }
     flush()
   }

@@ -11,21 +11,52 @@ struct Train: ParsableCommand {
       keeps the last complete epoch and exits; --resume continues it.
       """)
 
+  @Option(
+    help: ArgumentHelp(
+      "Recipe: paper (the published setting: constant Adam 1e-3, patience 3, no augmentation) or improved (AdamW, one-cycle to 2e-3, weight decay 5e-4, augmentation, label smoothing 0.1, EMA 0.999, TTA, no early stopping).",
+      discussion: "Flags given explicitly override the protocol's values."))
+  var `protocol` = TrainingProtocol.paper
   @Option(help: "Architecture.") var model = ResNetArchitecture.resnet50
+  @Option(help: "Stem: standard (torchvision's) or nomaxpool (without its max-pool: 14x14 maps into layer1).")
+  var stem = ResNetStem.standard
   @Option(help: "Maximum number of epochs.") var epochs = 10
   @Option(help: "Mini-batch size.") var batchSize = 128
-  @Option(help: "Learning rate.") var lr: Float = 1e-3
+  @Option(help: "Learning rate (one-cycle's peak). Default: the protocol's (paper 1e-3, improved 2e-3).")
+  var lr: Float?
   @Option(
     help:
-      "Learning-rate schedule over epochs: cosine decays lr to 0 by the last epoch, constant is the paper's, plateau halves it after an epoch without improvement."
+      "Learning-rate schedule: constant (paper), cosine (to 0 by the last epoch), plateau (halve after an epoch without improvement), onecycle (improved: warm-up then anneal, every step)."
   )
-  var schedule = LearningRateSchedule.cosine
-  @Option(help: "Optimiser (sgd: momentum 0.9).") var optimizer = OptimizerKind.adam
-  @Option(help: "Weight decay (L2 for adam and sgd, decoupled for adamw).") var weightDecay: Float = 0
-  @Option(help: "Label smoothing of the cross-entropy loss.") var labelSmoothing: Float = 0
+  var schedule: LearningRateSchedule?
+  @Option(help: "Optimiser (sgd: momentum 0.9). Default: the protocol's (paper adam, improved adamw).")
+  var optimizer: OptimizerKind?
+  @Option(help: "Weight decay (L2 for adam and sgd, decoupled for adamw). Default: the protocol's.")
+  var weightDecay: Float?
+  @Option(help: "Label smoothing of the cross-entropy loss. Default: the protocol's.") var labelSmoothing:
+    Float?
+  @Flag(
+    inversion: .prefixedNo,
+    help:
+      "Random rotation (±10°), shift (±10%) and scale (0.9-1.1) of each training image. Default: the protocol's."
+  )
+  var augment: Bool?
+  @Option(
+    help: ArgumentHelp(
+      "Decay of the moving average of the weights that validation, checkpoints and the test use (0: none). Default: the protocol's (improved 0.999).",
+      valueName: "decay"))
+  var ema: Float?
+  @Flag(
+    inversion: .prefixedNo,
+    help:
+      "Average the probabilities of five one-pixel shifts of each validation and test image. Default: the protocol's."
+  )
+  var tta: Bool?
   @Option(help: "Fraction of the 60,000 training images held out for validation.") var valRatio = 0.3
-  @Option(help: "Epochs without validation-loss improvement before stopping (0: never stop early).")
-  var patience = 3
+  @Option(
+    help:
+      "Epochs without validation-loss improvement before stopping (0: never stop early). Default: the protocol's (paper 3, improved 0)."
+  )
+  var patience: Int?
   @Option(help: "Smallest validation-loss decrease that counts as an improvement.") var minDelta: Float = 0
   @Option(help: "Seed for the split, the initialisation and the batch order.") var seed: UInt64 = 0
   @Option(help: "Use only the first N training images of the split (quick runs).") var trainLimit: Int?
@@ -36,37 +67,45 @@ struct Train: ParsableCommand {
   func validate() throws {
     if epochs < 1 { throw InputProblem("--epochs must be at least 1, got \(epochs)") }
     if batchSize < 1 { throw InputProblem("--batch-size must be at least 1, got \(batchSize)") }
-    if !(lr > 0 && lr.isFinite) { throw InputProblem("--lr must be a positive number, got \(lr)") }
+    if let lr, !(lr > 0 && lr.isFinite) { throw InputProblem("--lr must be a positive number, got \(lr)") }
     if !(valRatio >= 0 && valRatio < 1) {
       throw InputProblem("--val-ratio must be in [0, 1), got \(valRatio)")
     }
-    if patience < 0 { throw InputProblem("--patience must be 0 or more, got \(patience)") }
+    if let patience, patience < 0 { throw InputProblem("--patience must be 0 or more, got \(patience)") }
     if !(minDelta >= 0) { throw InputProblem("--min-delta must be 0 or more, got \(minDelta)") }
     if let trainLimit, trainLimit < 1 {
       throw InputProblem("--train-limit must be at least 1, got \(trainLimit)")
     }
-    if !(labelSmoothing >= 0 && labelSmoothing < 1) {
+    if let labelSmoothing, !(labelSmoothing >= 0 && labelSmoothing < 1) {
       throw InputProblem("--label-smoothing must be in [0, 1), got \(labelSmoothing)")
     }
-    if !(weightDecay >= 0) { throw InputProblem("--weight-decay must be 0 or more, got \(weightDecay)") }
+    if let weightDecay, !(weightDecay >= 0) {
+      throw InputProblem("--weight-decay must be 0 or more, got \(weightDecay)")
+    }
+    if let ema, !(ema >= 0 && ema < 1) { throw InputProblem("--ema must be in [0, 1), got \(ema)") }
   }
 
+  /// The protocol's settings with every flag given on the command line applied over them.
   var trainingConfig: TrainingConfig {
-    var config = TrainingConfig(threads: data.threadCount)
+    var config = TrainingConfig(protocol: `protocol`, threads: data.threadCount)
     config.model = model
+    config.stem = stem
     config.epochs = epochs
     config.batchSize = batchSize
-    config.learningRate = lr
-    config.schedule = schedule
-    config.optimizer = optimizer
-    config.weightDecay = weightDecay
-    config.labelSmoothing = labelSmoothing
     config.validationRatio = valRatio
-    config.patience = patience
     config.minDelta = minDelta
     config.seed = seed
     config.trainLimit = trainLimit
     config.dataDirectory = data.dataDir
+    if let lr { config.learningRate = lr }
+    if let schedule { config.schedule = schedule }
+    if let optimizer { config.optimizer = optimizer }
+    if let weightDecay { config.weightDecay = weightDecay }
+    if let labelSmoothing { config.labelSmoothing = labelSmoothing }
+    if let patience { config.patience = patience }
+    if let augment { config.augment = augment }
+    if let ema { config.ema = ema > 0 ? ema : nil }
+    if let tta { config.tta = tta }
     return config
   }
 

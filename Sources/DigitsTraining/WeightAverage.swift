@@ -1,0 +1,48 @@
+import DigitsKernels
+import DigitsModels
+import DigitsNN
+
+/// An exponential moving average of a model's weights and BatchNorm statistics, kept in a second
+/// model of the same shape: after each optimiser step, average = d·average + (1 - d)·model, with
+/// d = min(decay, (1 + t) / (10 + t)) at step t so the random initialisation fades within the
+/// first epoch (TensorFlow's ExponentialMovingAverage with num_updates). The BatchNorm running
+/// statistics are averaged alongside the weights (as timm's ModelEma does), so the average is
+/// evaluated with statistics gathered by the weights it averages; the counters are copied.
+final class WeightAverage {
+  let model: ResNet
+  let decay: Float
+
+  init(model: ResNet, decay: Float, copying source: ResNet) {
+    self.model = model
+    self.decay = decay
+    for (mine, theirs) in zip([model.parameters, model.buffers], [source.parameters, source.buffers]) {
+      precondition(mine.count == theirs.count, "the average has another shape than its model")
+      mine.values.update(from: theirs.values, count: theirs.count)
+    }
+  }
+
+  /// Folds in `source` after its optimiser step number `step` (1-based).
+  func update(from source: ResNet, step: Int) {
+    let rate = min(decay, Float(1 + step) / Float(10 + step))
+    for (mine, theirs) in zip([model.parameters, model.buffers], [source.parameters, source.buffers]) {
+      for slot in mine.slots {
+        let (average, current) = (mine.values + slot.offset, UnsafePointer(theirs.values + slot.offset))
+        if slot.layout == .counter {
+          average.update(from: current, count: slot.count)
+        } else {
+          exponentialAverage(average, current, count: slot.count, decay: rate)
+        }
+      }
+    }
+  }
+}
+
+/// average[i] = decay·average[i] + (1 - decay)·value[i], over the workers.
+private func exponentialAverage(
+  _ average: UnsafeMutablePointer<Float>, _ value: UnsafePointer<Float>, count: Int, decay: Float
+) {
+  let keep = 1 - decay
+  parallelChunks(count, grain: 1 << 16) { range in
+    for i in range { average[i] = decay * average[i] + keep * value[i] }
+  }
+}
