@@ -14,6 +14,8 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
   public var trainSeconds: Double?
   public var trainImages: Int?
   public var validationImages: Int?
+  /// Every test image the model got wrong (metrics.json; not in `evaluate`'s output).
+  public var misclassified: [MisclassifiedImage]?
 
   public init(model: String, metrics: ClassificationMetrics) {
     self.model = model
@@ -24,5 +26,31 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
     perClass = metrics.perClass
     confusionMatrix = metrics.confusion
     count = metrics.count
+  }
+}
+
+/// A test image a model got wrong: its index in the test set, its label, the model's answer and
+/// the probability the model gave that answer.
+public struct MisclassifiedImage: Codable, Equatable, Sendable {
+  public var index: Int
+  public var label: Int
+  public var predicted: Int
+  public var confidence: Float
+
+  public init(index: Int, label: Int, predicted: Int, confidence: Float) {
+    (self.index, self.label, self.predicted, self.confidence) = (index, label, predicted, confidence)
+  }
+
+  /// The wrong answers among `labels`, given the [count, classes] probabilities they came from
+  /// (each prediction the first most likely class).
+  public static func all(labels: [Int], probabilities: [Float]) -> [MisclassifiedImage] {
+    let classes = probabilities.count / max(labels.count, 1)
+    return labels.indices.compactMap { n in
+      let row = probabilities[(n * classes)..<((n + 1) * classes)]
+      let predicted = row.indices.reduce(row.startIndex) { row[$1] > row[$0] ? $1 : $0 } - n * classes
+      guard predicted != labels[n] else { return nil }
+      return MisclassifiedImage(
+        index: n, label: labels[n], predicted: predicted, confidence: row[n * classes + predicted])
+    }
   }
 }

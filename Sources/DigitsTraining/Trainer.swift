@@ -147,7 +147,14 @@ public final class Trainer {
       best = try SafeTensorsFile.read(path: folder.best)
     }
     if let best { try classifier.model.load(from: best) }
-    var report = try data.test.map { try evaluator.report(classifier, on: $0) }
+    var report: EvaluationReport?
+    if let test = data.test {
+      let (measured, probabilities) = try evaluator.ensembleReport(
+        [classifier], on: test, name: classifier.name)
+      report = measured
+      report?.misclassified = MisclassifiedImage.all(
+        labels: test.labels.map(Int.init), probabilities: probabilities)
+    }
     report?.bestEpoch = state.earlyStopping.bestEpoch
     report?.epochsRun = state.epoch
     report?.trainSeconds = history.epochs.map(\.seconds).reduce(0, +)
