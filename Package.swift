@@ -88,7 +88,8 @@ let package = Package(
     .testTarget(name: "KernelsTests", dependencies: ["DigitsKernels", "TestSupport"]),
     .testTarget(name: "NNTests", dependencies: ["DigitsNN", "TestSupport"]),
     .testTarget(name: "ModelsTests", dependencies: ["DigitsModels", "TestSupport"]),
-    .testTarget(name: "DigitsKitTests", dependencies: ["DigitsKit", "TestSupport"]),
+    // "digits" so that the CLI's ensemble evaluation can be compared with the library's.
+    .testTarget(name: "DigitsKitTests", dependencies: ["DigitsKit", "TestSupport", "digits"]),
     .testTarget(name: "DataTests", dependencies: ["DigitsData", "TestSupport"]),
     // CZlib: the tests write the PNG variants stb_image_write cannot (16-bit, palette) by hand.
     .testTarget(name: "ImagingTests", dependencies: ["DigitsImaging", "TestSupport", "CDigitsZlib"]),

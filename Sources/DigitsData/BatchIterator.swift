@@ -100,9 +100,8 @@ public struct BatchIterator: Sendable {
             let source = pixels + index * pixelsPerImage
             let target = images + slot * pixelsPerImage
             if let augmentation {
-              augmentation.warp(
-                source, rows: data.rows, cols: data.cols, into: target, normalization: normalization,
-                generator: &generator)
+              augmentation.draw(rows: data.rows, cols: data.cols, generator: &generator).apply(
+                source, rows: data.rows, cols: data.cols, into: target, normalization: normalization)
             } else {
               for pixel in 0..<pixelsPerImage { target[pixel] = table[Int(source[pixel])] }
             }

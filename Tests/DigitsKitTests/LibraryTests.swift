@@ -16,8 +16,9 @@ private final class Recorder: TrainingObserver {
 }
 
 /// The library as a Swift program uses it (`import DigitsKit` alone): train in memory on data it
-/// passes in, classify images, evaluate, cancel.
-@Suite struct LibraryTests {
+/// passes in, classify images, evaluate, cancel. Serialized: the tests share one trained model,
+/// and a model runs one forward pass at a time (its layers keep their activations).
+@Suite(.serialized) struct LibraryTests {
   static let mnist = try! MNIST.load(
     directory: SmallMNIST.write(train: 300, test: 100), verifyChecksums: false)
 
@@ -113,5 +114,47 @@ private final class Recorder: TrainingObserver {
     let loaded = try DigitRecognizer(checkpoint: path, threads: 2)
     let direct = DigitRecognizer(classifier: Self.trained.classifier, threads: 2)
     #expect(try loaded.evaluate(on: Self.mnist.test) == direct.evaluate(on: Self.mnist.test))
+  }
+
+  @Test func ensembleAveragesTheMembersProbabilities() throws {
+    var other = Self.config(epochs: 1)
+    other.seed = 11
+    let members = [
+      Self.trained.classifier, try Trainer(config: other).train(TrainingData(Self.mnist)).classifier,
+    ]
+    let test = Self.mnist.test
+    // By hand: each member's probabilities, their mean, its arg-max.
+    let each = try members.map {
+      try Evaluator().evaluate($0.model, data: test, normalization: $0.normalization, keepProbabilities: true)
+    }
+    let mean = each[0].probabilities.indices.map {
+      (each[0].probabilities[$0] + each[1].probabilities[$0]) / 2
+    }
+    let predictions = (0..<test.count).map { n in (0..<10).max { mean[n * 10 + $0] < mean[n * 10 + $1] }! }
+    let expected = ClassificationMetrics(labels: each[0].labels, predictions: predictions, classes: 10)
+    let report = try DigitRecognizer.evaluate(members, on: test, threads: 2)
+    #expect(report.confusionMatrix == expected.confusion)
+    #expect(report.accuracy == expected.accuracy && report.macroF1 == expected.macroF1)
+    #expect(report.model == "ensemble of 2 (resnet18, resnet18)")
+    // Not simply one member's answers.
+    #expect(each.allSatisfy { $0.predictions != predictions } || each[0].predictions != each[1].predictions)
+
+    // The command line gives the same figures.
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let paths = try members.enumerated().map { index, member in
+      let path = folder.path + "/member\(index).safetensors"
+      try member.save(to: path)
+      return path
+    }
+    let data = try SmallMNIST.write(train: 300, test: 100)
+    defer { try? FileManager.default.removeItem(atPath: data) }
+    let result = try DigitsProcess.run(
+      ["evaluate", "--checkpoint", paths[0], "--checkpoint", paths[1], "--json", "--data-dir", data])
+    #expect(result.status == 0, "\(result.stderr)")
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Foundation.Data(result.stdout.utf8)) as? [String: Any])
+    #expect(json["accuracy"] as? Double == expected.accuracy)
+    #expect(json["confusion_matrix"] as? [[Int]] == expected.confusion)
   }
 }

@@ -1,4 +1,5 @@
 import DigitsData
+import DigitsNN
 import DigitsTraining
 import Foundation
 import TestSupport
@@ -84,6 +85,37 @@ final class CancelAfter: TrainingObserver {
         == String(contentsOfFile: straight.steps, encoding: .utf8))
     #expect(continued.report?.confusionMatrix == reference.report?.confusionMatrix)
     #expect(continued.report?.accuracy == reference.report?.accuracy)
+  }
+
+  /// The improved recipe (augmentation, EMA, one-cycle, TTA, label smoothing, AdamW) resumes
+  /// bit for bit too: the augmentation generator and the average are in the resume state.
+  @Test func interruptedRecipeRunResumesBitForBit() throws {
+    var config = Self.config()
+    let seed = config.seed
+    config = TrainingConfig(protocol: .improved, threads: 2)
+    (config.model, config.epochs, config.batchSize, config.seed) = (.resnet18, 3, 64, seed)
+    config.validationRatio = 300.0 / 492
+    let (straight, resumed) = (Self.temporaryFolder(), Self.temporaryFolder())
+    defer {
+      try? FileManager.default.removeItem(atPath: straight.path)
+      try? FileManager.default.removeItem(atPath: resumed.path)
+    }
+    let reference = try Self.train(config, straight)
+    let interrupter = CancelAfter(steps: 4)
+    #expect(throws: TrainingError.interrupted(path: resumed.path, epoch: 1)) {
+      try Trainer(config: config, folder: resumed, observer: interrupter, cancellation: interrupter.token)
+        .train(Self.data)
+    }
+    let continued = try Self.train(config, resumed, resume: true)
+    #expect(try Self.historyWithoutTime(resumed) == Self.historyWithoutTime(straight))
+    #expect(
+      try String(contentsOfFile: resumed.steps, encoding: .utf8)
+        == String(contentsOfFile: straight.steps, encoding: .utf8))
+    #expect(continued.report?.confusionMatrix == reference.report?.confusionMatrix)
+    #expect(continued.report?.misclassified == reference.report?.misclassified)
+    #expect(
+      try SafeTensorsFile.read(path: resumed.best).floats("fc.weight")
+        == SafeTensorsFile.read(path: straight.best).floats("fc.weight"))
   }
 
   @Test func sameSeedGivesIdenticalHistory() throws {

@@ -1,0 +1,134 @@
+import DigitsData
+import DigitsModels
+import DigitsNN
+import Foundation
+import TestSupport
+import Testing
+
+@testable import DigitsTraining
+
+/// The improved recipe's parts on their own: the one-cycle rate, the weight average, TTA, the
+/// stem without max-pool, and config.json files written before these settings existed.
+@Suite struct RecipeTests {
+  static let data = try! MNIST.load(directory: SmallMNIST.write(train: 200, test: 60), verifyChecksums: false)
+
+  @Test func oneCycleWarmsUpThenAnneals() {
+    let schedule = LearningRateSchedule.onecycle
+    let rates = (0..<100).map { schedule.oneCycleRate(peak: 2e-3, step: $0, totalSteps: 100) }
+    #expect(abs(rates[0] - 2e-3 / 25) < 1e-9)
+    #expect(abs(rates[29] - 2e-3) < 1e-9)  // 0.3 · 100 - 1: the peak
+    #expect(abs(rates[99] - 2e-3 / 25 / 1e4) < 1e-12)
+    #expect(zip(rates[0..<29], rates[1...29]).allSatisfy { $0 < $1 })
+    #expect(zip(rates[29..<99], rates[30...]).allSatisfy { $0 > $1 })
+    #expect(schedule.changesEveryStep && !LearningRateSchedule.cosine.changesEveryStep)
+  }
+
+  @Test func weightAverageFollowsItsFormulaAndCopiesCounters() {
+    let model = ResNet(blocksPerStage: [1, 1, 1, 1], bottleneck: false)
+    var generator = SeededGenerator(seed: 4)
+    model.initialize(using: &generator)
+    let average = WeightAverage(
+      model: ResNet(blocksPerStage: [1, 1, 1, 1], bottleneck: false), decay: 0.999, copying: model)
+    let before = Array(UnsafeBufferPointer(start: average.model.parameters.values, count: 50))
+    for i in 0..<model.parameters.count { model.parameters.values[i] += 1 }
+    let counter = model.buffers.slots.first { $0.layout == .counter }!
+    model.buffers.values[counter.offset] = 7
+    average.update(from: model, step: 5)
+    let rate: Float = 6.0 / 15  // min(0.999, (1 + 5) / (10 + 5))
+    for i in 0..<50 {
+      let expected = rate * before[i] + (1 - rate) * (before[i] + 1)
+      #expect(abs(average.model.parameters.values[i] - expected) < 1e-6)
+    }
+    #expect(average.model.buffers.values[counter.offset] == 7)
+  }
+
+  @Test func testTimeAugmentationAveragesShiftedViews() throws {
+    let model = ResNet(blocksPerStage: [1, 1, 1, 1], bottleneck: false)
+    var generator = SeededGenerator(seed: 2)
+    model.initialize(using: &generator)
+    let test = Self.data.test
+    let averaged = try Evaluator(batchSize: 32, testTimeAugmentation: true).evaluate(
+      model, data: test, normalization: .mnist, keepProbabilities: true)
+    // By hand: each shift as its own byte images (blank ink is the normalised background).
+    var mean = [Float](repeating: 0, count: averaged.probabilities.count)
+    for shift in TestTimeAugmentation.shifts {
+      var pixels = [UInt8](repeating: 0, count: test.pixels.count)
+      for n in 0..<test.count {
+        for y in 0..<28 {
+          for x in 0..<28 where (0..<28).contains(x - shift.dx) && (0..<28).contains(y - shift.dy) {
+            pixels[n * 784 + y * 28 + x] = test.pixels[n * 784 + (y - shift.dy) * 28 + x - shift.dx]
+          }
+        }
+      }
+      let view = try Evaluator(batchSize: 32).evaluate(
+        model, data: LabeledImages(rows: 28, cols: 28, pixels: pixels, labels: test.labels),
+        normalization: .mnist, keepProbabilities: true)
+      for i in mean.indices { mean[i] += view.probabilities[i] / Float(TestTimeAugmentation.shifts.count) }
+    }
+    #expect(maxAbsDifference(averaged.probabilities, mean) < 1e-6)
+    let expectedLoss =
+      test.labels.indices.map { -log(Double(mean[$0 * 10 + Int(test.labels[$0])])) }
+      .reduce(0, +) / Double(test.count)
+    #expect(abs(Double(averaged.loss) - expectedLoss) < 1e-4)
+  }
+
+  @Test func stemWithoutMaxPoolKeepsItsNameInTheCheckpoint() throws {
+    let model = ResNet(.resnet18, stem: .nomaxpool)
+    var generator = SeededGenerator(seed: 1)
+    model.initialize(using: &generator)
+    let input = Tensor(batch: 2, height: 28, width: 28, channels: 1)
+    for i in 0..<input.count { input.data[i] = Float(i % 7) / 7 }
+    let logits = Array(
+      UnsafeBufferPointer(start: model.forward(input, context: .inference()).data, count: 20))
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let path = folder.path + "/nomaxpool.safetensors"
+    try Classifier(model: model, normalization: .mnist).save(to: path)
+    let file = try SafeTensorsFile.read(path: path)
+    #expect(file.metadata["stem"] == "nomaxpool")
+    let loaded = try Classifier.load(path: path).model
+    #expect(loaded.stemLayout == .nomaxpool)
+    let again = Array(
+      UnsafeBufferPointer(start: loaded.forward(input, context: .inference()).data, count: 20))
+    #expect(again == logits)
+    // The same weights with torchvision's stem give other logits: the layout matters.
+    let standard = ResNet(.resnet18)
+    try standard.load(from: file)
+    let other = Array(
+      UnsafeBufferPointer(start: standard.forward(input, context: .inference()).data, count: 20))
+    #expect(other != logits)
+  }
+
+  @Test func unknownStemInTheMetadataIsNamed() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    let path = folder.path + "/odd.safetensors"
+    try ResNet(.resnet18).save(to: path, metadata: ["stem": "pyramid"])
+    #expect {
+      _ = try Classifier.load(path: path)
+    } throws: { "\($0)".contains("odd.safetensors") && "\($0)".contains("pyramid") }
+  }
+
+  @Test func committedRunConfigsWrittenBeforeTheRecipeStillRead() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+    let text = try String(
+      contentsOf: root.appendingPathComponent("results/runs/resnet34/config.json"), encoding: .utf8)
+    #expect(!text.contains("\"protocol\""))
+    let config = try decodeJSON(TrainingConfig.self, from: text)
+    #expect(config.trainingProtocol == .paper && !config.augment && config.ema == nil && !config.tta)
+    #expect(config.stem == .standard && config.model == .resnet34)
+  }
+
+  @Test func improvedProtocolSetsEveryIngredient() throws {
+    let config = TrainingConfig(protocol: .improved, threads: 1)
+    #expect(config.optimizer == .adamw && config.schedule == .onecycle && config.learningRate == 2e-3)
+    #expect(config.augment && config.ema == 0.999 && config.tta && config.labelSmoothing == 0.1)
+    #expect(config.weightDecay == 5e-4 && config.patience == 0)
+    let paper = TrainingConfig(threads: 1)
+    #expect(paper.schedule == .constant && paper.optimizer == .adam && paper.learningRate == 1e-3)
+    #expect(paper.patience == 3 && !paper.augment && paper.ema == nil && !paper.tta)
+    // Round trip through config.json.
+    #expect(try decodeJSON(TrainingConfig.self, from: encodeJSON(config)) == config)
+  }
+}
