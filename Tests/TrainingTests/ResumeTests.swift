@@ -28,7 +28,7 @@ private final class InterruptAfter: TrainingObserver {
 /// uninterrupted run and one interrupted mid-epoch then resumed must agree bit for bit in
 /// history.csv (but the timing column), steps.csv and the test metrics; two runs with the same
 /// seed are identical. Serialized: the interrupt flag is process-wide, as signals are.
-@Suite(.serialized) struct ResumeTests {
+@Suite(.serialized, .tags(.slow), .skippedWhenFast) struct ResumeTests {
   static let dataDirectory = try! SmallMNIST.write(train: 492, test: 200)
 
   static func config() -> TrainingConfig {
