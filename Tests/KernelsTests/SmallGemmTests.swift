@@ -32,7 +32,8 @@ import Testing
     gemm(
       transposeA: false, transposeB: false, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, beta: 1,
       c: &reference, ldc: n)
-    for index in reference.indices { reference[index] = max(0, reference[index] + bias[index % n]) }
+    // max(x, 0), not max(0, x): Swift's max returns its first argument when the second is NaN.
+    for index in reference.indices { reference[index] = max(reference[index] + bias[index % n], 0) }
     var fused = start
     fused.withUnsafeMutableBufferPointer { output in
       bias.withUnsafeBufferPointer { bias in

@@ -1,9 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// 1,000 requests from 8 concurrent clients: every answer 200 and equal to the one the same
 /// image got alone, and the server's resident memory flat once warm.
-@Suite struct LoadTests {
+@Suite(.tags(.slow), .skippedWhenFast) struct LoadTests {
   @Test func thousandRequestsFromEightClients() async throws {
     let server = try ServeProcess(checkpoint: ServerFixtures.checkpoint)
     defer { server.stop() }

@@ -8,7 +8,7 @@ import Testing
 /// empties it; the upload button classifies a chosen file. A screenshot is kept in
 /// test-artifacts/. CI sets DIGITS_REQUIRE_CHROMIUM=1 so a missing browser fails instead of
 /// skipping.
-@Suite(.serialized) struct PageTests {
+@Suite(.serialized, .tags(.slow), .skippedWhenFast) struct PageTests {
   static let required = ProcessInfo.processInfo.environment["DIGITS_REQUIRE_CHROMIUM"] == "1"
   static let artifacts = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("test-artifacts")

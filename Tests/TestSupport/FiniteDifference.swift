@@ -20,7 +20,8 @@ public struct TestRandom: RandomNumberGenerator {
 
 /// Central finite differences of a scalar `loss` with respect to every element of `x`,
 /// compared with the `analytic` gradient. Returns the worst error, each error measured as
-/// |numeric - analytic| / max(1, |analytic|). The loss is evaluated in Double.
+/// |numeric - analytic| / max(1, |analytic|) (`absDifference`: a NaN on either side, or a
+/// non-finite analytic value, is an infinite error). The loss is evaluated in Double.
 public func finiteDifferenceError(
   at x: [Float], analytic: [Float], step: Float = 1e-2, loss: ([Float]) -> Double
 ) -> Float {
@@ -34,7 +35,8 @@ public func finiteDifferenceError(
     let minus = loss(probe)
     probe[i] = x[i]
     let numeric = Float((plus - minus) / (2 * Double(step)))
-    worst = max(worst, abs(numeric - analytic[i]) / max(1, abs(analytic[i])))
+    let error = absDifference(numeric, analytic[i]) / max(1, abs(analytic[i]))
+    worst = max(worst, analytic[i].isFinite && !error.isNaN ? error : .infinity)
   }
   return worst
 }

@@ -1,21 +1,33 @@
 import DigitsNN
 import Foundation
 
-/// Largest |a[i] - b[i]|; infinity when the counts differ.
+/// |a - b| for comparing a computed value with an expected one: a NaN on either side is
+/// infinitely far from anything (Swift's `max` and `<=` are false for NaN, so a plain
+/// `abs(a - b)` would let it through every check), and equal values, equal infinities included,
+/// are 0 apart.
+public func absDifference(_ a: Float, _ b: Float) -> Float {
+  if a.isNaN || b.isNaN { return .infinity }
+  return a == b ? 0 : abs(a - b)
+}
+
+/// Largest |a[i] - b[i]| by `absDifference`; infinity when the counts differ or either side
+/// holds a NaN.
 public func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
   guard a.count == b.count else { return .infinity }
   var worst: Float = 0
-  for i in a.indices { worst = max(worst, abs(a[i] - b[i])) }
+  for i in a.indices { worst = max(worst, absDifference(a[i], b[i])) }
   return worst
 }
 
-/// The parity tolerance: 1e-4 absolute on values of order 1, scaled by the largest |expected|
-/// above 1 (float32 sums of many terms carry error relative to their size).
+/// The parity tolerance: 1e-4 absolute on values of order 1, scaled by the largest finite
+/// |expected| above 1 (float32 sums of many terms carry error relative to their size). A NaN or
+/// an infinity in `expected` does not widen it.
 public func parityTolerance(_ expected: [Float], base: Float = 1e-4) -> Float {
-  base * max(1, expected.map(abs).max() ?? 0)
+  base * expected.reduce(1) { $1.isFinite ? max($0, abs($1)) : $0 }
 }
 
 /// One line per compared tensor, printed so a failing (or passing) run shows the margins.
+/// A NaN anywhere in `actual` (or `expected`) fails it, as does an infinity the other side lacks.
 public struct ParityReport {
   public let label: String
   public let maxDifference: Float

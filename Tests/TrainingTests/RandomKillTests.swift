@@ -8,7 +8,7 @@ import Testing
 /// validation or while a checkpoint is written) and started again with `--resume` (or afresh
 /// when no epoch had completed) must end with the history, steps and test metrics of a run that
 /// was never interrupted.
-@Suite(.serialized) struct RandomKillTests {
+@Suite(.serialized, .tags(.slow), .skippedWhenFast) struct RandomKillTests {
   static let dataDirectory = try! SmallMNIST.write(train: 492, test: 200)
 
   static func arguments(out: String) -> [String] {

@@ -25,7 +25,7 @@ final class CancelAfter: TrainingObserver {
 /// uninterrupted run and one interrupted mid-epoch then resumed must agree bit for bit in
 /// history.csv (but the timing column), steps.csv and the test metrics; two runs with the same
 /// seed are identical.
-@Suite struct ResumeTests {
+@Suite(.tags(.slow), .skippedWhenFast) struct ResumeTests {
   static let dataDirectory = try! SmallMNIST.write(train: 492, test: 200)
 
   static let data = TrainingData(try! MNIST.load(directory: dataDirectory, verifyChecksums: false))
