@@ -4,7 +4,7 @@ import Testing
 
 /// `digits experiment` as a user runs it shows each model's start, progress bar and epoch line
 /// (it once printed nothing for the whole training: its progress printer was released at once).
-@Suite struct ExperimentOutputTests {
+@Suite(.tags(.slow), .skippedWhenFast) struct ExperimentOutputTests {
   @Test func experimentPrintsEpochLinesAndProgressForEveryModel() throws {
     let data = try SmallMNIST.write(train: 600, test: 100)
     let out = try TemporaryFolder()
