@@ -93,7 +93,7 @@ public final class Trainer {
           config.schedule.oneCycleRate(peak: config.learningRate, step: $0, totalSteps: totalSteps)
         }
         : nil)
-    let evaluator = Evaluator(batchSize: max(config.batchSize, 256), testTimeAugmentation: config.tta)
+    let evaluator = Evaluator(batchSize: max(config.batchSize, 256))
     var best: SafeTensorsFile?
     var stopping = state.earlyStopping.shouldStop
     while state.epoch < config.epochs && !stopping && !cancellation.isCancelled {
@@ -149,8 +149,9 @@ public final class Trainer {
     if let best { try classifier.model.load(from: best) }
     var report: EvaluationReport?
     if let test = data.test {
-      let (measured, probabilities) = try evaluator.ensembleReport(
-        [classifier], on: test, name: classifier.name)
+      // TTA at the test only: five forward passes per image would make validation cost half an epoch.
+      let tester = Evaluator(batchSize: evaluator.batchSize, testTimeAugmentation: config.tta)
+      let (measured, probabilities) = try tester.ensembleReport([classifier], on: test, name: classifier.name)
       report = measured
       report?.misclassified = MisclassifiedImage.all(
         labels: test.labels.map(Int.init), probabilities: probabilities)

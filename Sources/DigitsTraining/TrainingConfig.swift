@@ -34,7 +34,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   /// Decay of an exponential moving average of the weights and BatchNorm statistics; validation,
   /// checkpoints and the test use the average. Nil: no average.
   public var ema: Float?
-  /// Validation and test average the probabilities of `TestTimeAugmentation.shifts`.
+  /// The test averages the probabilities of `TestTimeAugmentation.shifts` (validation does not:
+  /// it would cost five forward passes per image every epoch).
   public var tta = false
 
   /// A protocol's settings on ResNet50, on every core. `.paper` is SPEC.md's experiment and

@@ -20,8 +20,12 @@ public struct DigitsServer: Sendable {
     self.port = port
   }
 
-  /// Serves until SIGINT or SIGTERM; `onListening` gets the bound port (useful with port 0).
-  public func run(onListening: @escaping @Sendable (Int) async -> Void) async throws {
+  /// Serves until the task is cancelled or, with `stopOnSignals` (what `digits serve` asks for;
+  /// a program embedding the server decides for itself), until SIGINT or SIGTERM, gracefully.
+  /// `onListening` gets the bound port (useful with port 0).
+  public func run(stopOnSignals: Bool = false, onListening: @escaping @Sendable (Int) async -> Void)
+    async throws
+  {
     var logger = Logger(label: "digits.serve")
     logger.logLevel = .warning
     let bound = port
@@ -30,7 +34,7 @@ public struct DigitsServer: Sendable {
       configuration: .init(address: .hostname(host, port: port), serverName: "digits"),
       onServerRunning: { channel in await onListening(channel.localAddress?.port ?? bound) },
       logger: logger)
-    try await app.runService()
+    try await app.runService(gracefulShutdownSignals: stopOnSignals ? [.sigterm, .sigint] : [])
   }
 
   func router() -> Router<BasicRequestContext> {

@@ -33,7 +33,7 @@ struct Serve: AsyncParsableCommand {
     let server = DigitsServer(recognizer: recognizer, host: host, port: port)
     let host = self.host
     do {
-      try await server.run { port in
+      try await server.run(stopOnSignals: true) { port in
         print("Serving \(model) at http://\(host):\(port)/ (Ctrl-C stops)")
         fflush(stdout)
       }

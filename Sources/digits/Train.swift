@@ -48,7 +48,7 @@ struct Train: ParsableCommand {
   @Flag(
     inversion: .prefixedNo,
     help:
-      "Average the probabilities of five one-pixel shifts of each validation and test image. Default: the protocol's."
+      "Average the probabilities of each test image and its four one-pixel shifts. Default: the protocol's."
   )
   var tta: Bool?
   @Option(help: "Fraction of the 60,000 training images held out for validation.") var valRatio = 0.3
