@@ -13,7 +13,10 @@ public struct DigitsServer: Sendable {
   private let host: String
   private let port: Int
 
-  /// Serves `recognizer`'s predictions; it is used one request at a time (batch size 1 suffices).
+  /// The most requests one forward pass answers together (give the recognizer this batch size).
+  public static var maximumBatch: Int { PredictionService.maximumBatch }
+
+  /// Serves `recognizer`'s predictions, batching the requests that wait for the model.
   public init(recognizer: DigitRecognizer, host: String, port: Int) {
     service = PredictionService(recognizer: recognizer)
     self.host = host

@@ -28,7 +28,8 @@ struct Serve: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let recognizer = try DigitRecognizer(checkpoint: checkpoint, threads: threads.count, batchSize: 1)
+    let recognizer = try DigitRecognizer(
+      checkpoint: checkpoint, threads: threads.count, batchSize: DigitsServer.maximumBatch)
     let model = recognizer.classifier.name
     let server = DigitsServer(recognizer: recognizer, host: host, port: port)
     let host = self.host

@@ -23,6 +23,13 @@ enum ServerFixtures {
     let file: String
     let digit: Int
     let probabilities: [Float]
+
+    /// The same file and digit, each probability within 1e-5: what one image gets alone and in
+    /// a batch, whose sums run in another order.
+    func agrees(with other: Answer) -> Bool {
+      file == other.file && digit == other.digit
+        && maxAbsDifference(probabilities, other.probabilities) <= 1e-5
+    }
   }
 
   static func answer(_ body: Foundation.Data) throws -> Answer {
