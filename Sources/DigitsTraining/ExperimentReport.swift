@@ -1,6 +1,15 @@
+import DigitsData
+import DigitsKernels
 import Foundation
 
-/// REPORT.md, results.json and the convergence figure for a set of finished runs.
+/// REPORT.md, results.json and the figures (convergence.svg, errors.svg) for a set of finished
+/// runs: grouped by protocol, model, stem and recipe, aggregated over seeds, with ensembles of
+/// the seeds and of every model of a protocol, the stem and ablation comparisons and the best
+/// single model's misclassified test images.
+///
+///     var report = ExperimentReport(runs: runs, testSet: mnist.test, pngEncoder: { ImageEncoder.png($0, width: $1, height: $2) })
+///     try report.evaluateEnsembles(earlier: ExperimentReport.earlierEnsembles(in: "report"))
+///     try report.write(to: "report")
 public struct ExperimentReport {
   /// The published results (PyTorch on a Tesla P100): accuracy, macro P, R, F1 in percent.
   public static let published: [String: [Double]] = [
@@ -11,137 +20,128 @@ public struct ExperimentReport {
   public var runs: [RunSummary]
   /// Extra lines for the settings section (e.g. the command that produced the runs).
   public var provenance: [String]
+  /// The test set the runs were measured on, in its order (metrics.json's indices point into
+  /// it). Ensembles are evaluated on it and the best model's errors drawn from it; without it,
+  /// neither.
+  public var testSet: LabeledImages?
+  /// Encodes the error grid's tiles as PNG (DigitsImaging's `ImageEncoder.png`); nil: no grid.
+  public var pngEncoder: ((_ pixels: [UInt8], _ width: Int, _ height: Int) -> [UInt8])?
+  /// Workers for evaluating ensembles.
+  public var threads: Int
+  /// The ensembles' test-set metrics: what `evaluateEnsembles` found.
+  public var ensembles: [EnsembleResult] = []
+  /// Why an ensemble is missing, or where one came from when it was not evaluated now.
+  public var ensembleNotes: [String] = []
 
-  public init(runs: [RunSummary], provenance: [String]) {
+  public init(
+    runs: [RunSummary], provenance: [String] = [], testSet: LabeledImages? = nil,
+    pngEncoder: ((_ pixels: [UInt8], _ width: Int, _ height: Int) -> [UInt8])? = nil,
+    threads: Int = Workers.available
+  ) {
     self.runs = runs
     self.provenance = provenance
+    self.testSet = testSet
+    self.pngEncoder = pngEncoder
+    self.threads = threads
   }
 
-  /// results.json as SPEC.md defines it.
-  public var resultsJSON: String {
-    struct Entry: Encodable {
-      var model: String
-      var accuracy, macroPrecision, macroRecall, macroF1: Double
-      var epochsRun, bestEpoch: Int
-      var trainSeconds: Double
-    }
-    struct Results: Encodable { var models: [Entry] }
-    return encodeJSON(
-      Results(
-        models: runs.map { run in
-          let r = run.report
-          return Entry(
-            model: r.model, accuracy: r.accuracy, macroPrecision: r.macroPrecision,
-            macroRecall: r.macroRecall,
-            macroF1: r.macroF1, epochsRun: r.epochsRun ?? run.history.epochs.count,
-            bestEpoch: r.bestEpoch ?? 0,
-            trainSeconds: r.trainSeconds ?? run.history.epochs.map(\.seconds).reduce(0, +))
-        }))
+  public var groups: [RunGroup] { RunGroup.grouping(runs) }
+
+  /// The run with the highest test accuracy (the first of equals).
+  public var bestRun: RunSummary? {
+    var best: RunSummary?
+    for run in runs where run.report.accuracy > best?.report.accuracy ?? -1 { best = run }
+    return best
   }
 
-  public var markdown: String {
-    var lines = ["# ResNet34 and ResNet50 on MNIST", ""]
-    lines += [
-      "Reproduction of the published PyTorch experiment with `digits` (Swift, CPU). "
-        + "Test-set figures are for the weights early stopping kept (lowest validation loss).", "",
-    ]
-    lines += ["## Data split", "", "| set | images |", "|---|---:|"]
-    if let first = runs.first {
-      let counts = first.splitCounts
-      lines += [
-        "| train | \(counts.train.formatted()) |", "| validation | \(counts.validation.formatted()) |",
-        "| test | \(counts.test.formatted()) |", "",
-      ]
-    }
-    lines += [
-      "## Results (test set)", "",
-      "| model | accuracy | macro precision | macro recall | macro F1 | published accuracy / P / R / F1 |",
-      "|---|---:|---:|---:|---:|---|",
-    ]
-    for run in runs {
-      let r = run.report
-      let paper =
-        Self.published[r.model].map { $0.map { String(format: "%.2f", $0) }.joined(separator: " / ") } ?? "-"
-      lines.append(
-        "| \(r.model) | \(pct(r.accuracy)) | \(pct(r.macroPrecision)) | \(pct(r.macroRecall)) | \(pct(r.macroF1)) | \(paper) |"
+  /// The best run's misclassified test images as a grid, or a sentence saying why there is none
+  /// (nil, nil: no runs).
+  public var errorGrid: (grid: ErrorGrid?, note: String?) {
+    guard let best = bestRun else { return (nil, nil) }
+    guard let errors = best.report.misclassified else {
+      return (
+        nil, "its metrics.json does not list the misclassified images (written before `digits` kept them)"
       )
     }
-    let missing = Self.published.keys.sorted().filter { name in !runs.contains { $0.report.model == name } }
-    for name in missing {
-      let paper = Self.published[name]!.map { String(format: "%.2f", $0) }.joined(separator: " / ")
-      lines.append("| \(name) | not run yet | | | | \(paper) |")
+    guard let testSet else { return (nil, "the report was not given the test set") }
+    guard let pngEncoder else { return (nil, "the report was not given a PNG encoder") }
+    if let mismatch = ErrorGrid.mismatch(errors, images: testSet) {
+      return (nil, "the test set given is not the one it was measured on (\(mismatch))")
     }
-    lines += [
-      "", "## Convergence", "", "![Convergence: training loss and validation accuracy](convergence.svg)", "",
-    ]
-    lines += ["PNG: [convergence.png](convergence.png).", ""]
-    lines += [
-      "## Training time", "", "| model | epochs run | best epoch | seconds per epoch | total |",
-      "|---|---:|---:|---|---:|",
-    ]
-    for run in runs {
-      let seconds = run.history.epochs.map(\.seconds)
-      lines.append(
-        "| \(run.report.model) | \(seconds.count) | \(run.report.bestEpoch ?? 0) | "
-          + seconds.map { String(format: "%.0f", $0) }.joined(separator: ", ")
-          + " | \(formatted(seconds.reduce(0, +))) |")
-    }
-    lines += ["", "## Per-epoch history", ""]
-    for run in runs {
-      lines += [
-        "### \(run.report.model)", "", "| epoch | train loss | train acc | val loss | val acc | lr |",
-        "|---:|---:|---:|---:|---:|---:|",
-      ]
-      for e in run.history.epochs {
-        lines.append(
-          String(
-            format: "| %d | %.4f | %.2f%% | %.4f | %.2f%% | %.2e |", e.epoch, e.trainLoss,
-            e.trainAccuracy * 100,
-            e.validationLoss, e.validationAccuracy * 100, e.learningRate))
-      }
-      lines.append("")
-    }
-    lines += ["## Confusion matrices (rows: true class, columns: predicted)", ""]
-    for run in runs {
-      let m = run.report.confusionMatrix
-      lines += [
-        "### \(run.report.model)", "",
-        "| true \\ pred | " + m.indices.map(String.init).joined(separator: " | ") + " |",
-      ]
-      lines.append("|---|" + String(repeating: "---:|", count: m.count))
-      for (index, row) in m.enumerated() {
-        lines.append("| **\(index)** | " + row.map(String.init).joined(separator: " | ") + " |")
-      }
-      lines.append("")
-    }
-    lines += ["## Settings", ""]
-    for run in runs {
-      let c = run.config
-      lines.append(
-        "- \(c.model.rawValue): \(c.optimizer.rawValue) lr \(c.learningRate) (\(c.schedule.rawValue) schedule), "
-          + "batch \(c.batchSize), at most \(c.epochs) epochs, early stopping patience \(c.patience) "
-          + "(min delta \(c.minDelta)), validation ratio \(c.validationRatio), seed \(c.seed), "
-          + "weight decay \(c.weightDecay), label smoothing \(c.labelSmoothing), \(c.threads) threads; "
-          + "cross-entropy loss; run folder `\(run.folder.path)`")
-    }
-    lines += provenance.map { "- " + $0 }
-    return lines.joined(separator: "\n") + "\n"
+    let title =
+      "\(best.label): \(errors.count) of \(testSet.count.formatted()) test images misclassified "
+      + "(true → predicted, confidence)"
+    return (ErrorGrid(title: title, images: testSet, errors: errors, pngEncoder: pngEncoder), nil)
   }
 
-  /// Writes REPORT.md, results.json and convergence.svg into `directory` (REPORT.md links
-  /// convergence.png too, which a caller may render from the SVG: `digits` runs rsvg-convert).
+  /// A run of the improved protocol without one ingredient of its recipe, beside the full
+  /// recipe's run of the same model, stem and seed (when there is one).
+  public struct Ablation {
+    public var run: RunSummary
+    public var removed: String
+    public var full: RunSummary?
+
+    /// Test accuracy minus the full recipe's (a fraction, as the accuracies are).
+    public var delta: Double? { full.map { run.report.accuracy - $0.report.accuracy } }
+  }
+
+  public var ablations: [Ablation] {
+    let ablations = runs.compactMap { run -> Ablation? in
+      let c = run.config
+      guard c.trainingProtocol == .improved, let removed = c.ablatedIngredient else { return nil }
+      let full = runs.first {
+        $0.config.trainingProtocol == .improved && $0.config.recipeChanges.isEmpty
+          && $0.config.model == c.model
+          && $0.config.stem == c.stem && $0.config.seed == c.seed
+      }
+      return Ablation(run: run, removed: removed, full: full)
+    }
+    return ablations.sorted {
+      ($0.run.config.model.rawValue, $0.removed, $0.run.config.seed) < (
+        $1.run.config.model.rawValue, $1.removed, $1.run.config.seed
+      )
+    }
+  }
+
+  /// Each group of runs without max-pool in the stem, beside the group that differs from it
+  /// only by having torchvision's stem (when there is one).
+  public var stemComparisons: [(standard: RunGroup?, nomaxpool: RunGroup)] {
+    let groups = self.groups
+    return groups.filter { $0.stem == .nomaxpool }.map { group in
+      let standard = groups.first {
+        $0.stem == .standard && $0.trainingProtocol == group.trainingProtocol && $0.model == group.model
+          && $0.changes == group.changes
+      }
+      return (standard, group)
+    }
+  }
+
+  /// Writes REPORT.md, results.json, convergence.svg and, when the best model's errors can be
+  /// drawn, errors.svg into `directory` (a stale errors.svg and errors.png are removed when they
+  /// cannot). REPORT.md shows convergence.png and errors.png too, which a caller renders from
+  /// the SVGs: `digits` runs rsvg-convert.
   public func write(to directory: String) throws {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let folder = RunFolder(directory)
-    try writeAtomically(ConvergenceChart(runs: runs).svg, to: folder.file("convergence.svg"))
+    try writeAtomically(ConvergenceChart(groups: chartedGroups).svg, to: folder.file("convergence.svg"))
+    if let grid = errorGrid.grid {
+      try writeAtomically(grid.svg, to: folder.file("errors.svg"))
+    } else {
+      for name in ["errors.svg", "errors.png"] {
+        try? FileManager.default.removeItem(atPath: folder.file(name))
+      }
+    }
     try writeAtomically(resultsJSON, to: folder.file("results.json"))
     try writeAtomically(markdown, to: folder.file("REPORT.md"))
   }
 
-  private func pct(_ value: Double) -> String { String(format: "%.2f%%", value * 100) }
-
-  private func formatted(_ seconds: Double) -> String {
-    let total = Int(seconds.rounded())
-    return String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
+  /// The groups the convergence figure draws: all but the ablation runs (every group when
+  /// there is nothing else).
+  var chartedGroups: [RunGroup] {
+    let groups = self.groups
+    let charted = groups.filter {
+      $0.trainingProtocol != .improved || $0.runs[0].config.ablatedIngredient == nil
+    }
+    return charted.isEmpty ? groups : charted
   }
 }

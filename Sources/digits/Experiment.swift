@@ -4,22 +4,43 @@ import Foundation
 
 struct Experiment: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Train ResNet34 and ResNet50 under the protocol and write REPORT.md, results.json and figures.",
+    abstract:
+      "Train ResNets under the paper's and the improved protocol over seeds; write REPORT.md, results.json and figures.",
     discussion: """
-      Without --from, trains each model into <out>/runs/<model> (Ctrl-C and --resume work as for \
-      `digits train`), then writes <out>/REPORT.md, results.json, convergence.svg and convergence.png. \
-      With --from, assembles the same report from run folders `digits train` already wrote.
+      Without --from, trains every protocol, model, stem and seed into \
+      <out>/runs/<protocol>/<model>/seed-<n> (<model>-nomaxpool for the stem without max-pool; \
+      Ctrl-C and --resume work as for `digits train`), then writes <out>/REPORT.md, results.json, \
+      convergence.svg/.png and errors.svg/.png (the best run's misclassified test images). \
+      Ensembles of each group's seeds and of every model of a protocol are evaluated on the test \
+      set from the runs' best.safetensors; for run folders without them, the ensembles of the \
+      results.json already in <out> are kept. With --from, assembles the report from run folders \
+      `digits train` already wrote (any protocols, models, stems and seeds; a run of the improved \
+      protocol with one ingredient switched off, e.g. --no-augment, appears in the ablation table).
       """)
 
   @Option(help: "Report folder.") var out = "report"
-  @Option(help: "Maximum epochs per model.") var epochs = 10
+  @Option(help: "Maximum epochs per run. Default: the protocol's (10).") var epochs: Int?
   @Option(help: "Use only the first N training images (quick runs).") var trainLimit: Int?
-  @Option(help: "Seed for the splits, initialisation and batch order.") var seed: UInt64 = 0
+  @Option(
+    help: ArgumentHelp(
+      "Seeds: a count N (seeds 0 to N-1) or a comma-separated list (0,1,2). Default: seed 0.",
+      valueName: "n|list"))
+  var seeds: String?
+  @Option(help: ArgumentHelp("One seed (the same as --seeds S,).", valueName: "s")) var seed: UInt64?
+  @Option(
+    help: ArgumentHelp(
+      "Protocols, comma-separated (\(TrainingProtocol.allCases.map(\.rawValue).joined(separator: ", ")))."))
+  var protocols = TrainingProtocol.allCases.map(\.rawValue).joined(separator: ",")
   @Option(
     help: ArgumentHelp(
       "Models to train, comma-separated (\(ResNetArchitecture.allCases.map(\.rawValue).joined(separator: ", ")))."
     ))
   var models = "resnet34,resnet50"
+  @Option(
+    help: ArgumentHelp(
+      "Stems, comma-separated (standard: torchvision's; nomaxpool: without its max-pool).", valueName: "list")
+  )
+  var stems = "standard"
   @Option(
     parsing: .upToNextOption,
     help: ArgumentHelp("Run folders to report on instead of training.", valueName: "run-dir"))
@@ -28,35 +49,87 @@ struct Experiment: ParsableCommand {
   @OptionGroup var data: DataOptions
 
   func validate() throws {
-    if epochs < 1 { throw InputProblem("--epochs must be at least 1, got \(epochs)") }
+    if let epochs, epochs < 1 { throw InputProblem("--epochs must be at least 1, got \(epochs)") }
     if let trainLimit, trainLimit < 1 {
       throw InputProblem("--train-limit must be at least 1, got \(trainLimit)")
     }
-    for name in modelNames where ResNetArchitecture(rawValue: name) == nil {
-      throw InputProblem(
-        "unknown model '\(name)' in --models; choose from \(ResNetArchitecture.allCases.map(\.rawValue).joined(separator: ", "))"
-      )
+    if seed != nil && seeds != nil { throw InputProblem("give --seeds or --seed, not both") }
+    _ = try seedList
+    _ = try choices(models, flag: "--models", as: ResNetArchitecture.self)
+    _ = try choices(protocols, flag: "--protocols", as: TrainingProtocol.self)
+    _ = try choices(stems, flag: "--stems", as: ResNetStem.self)
+  }
+
+  /// --seeds as a count or a list, or --seed; seed 0 without either.
+  private var seedList: [UInt64] {
+    get throws {
+      if let seed { return [seed] }
+      guard let seeds else { return [0] }
+      let problem = InputProblem(
+        "--seeds takes a count (3: seeds 0, 1, 2) or a comma-separated list of seeds (0,1,2), got '\(seeds)'")
+      if !seeds.contains(",") {
+        guard let count = Int(seeds.trimmingCharacters(in: .whitespaces)), count >= 1 else { throw problem }
+        return (0..<UInt64(count)).map { $0 }
+      }
+      let list = try seeds.split(separator: ",").map {
+        guard let seed = UInt64($0.trimmingCharacters(in: .whitespaces)) else { throw problem }
+        return seed
+      }
+      guard !list.isEmpty, Set(list).count == list.count else { throw problem }
+      return list
     }
   }
 
-  private var modelNames: [String] {
-    models.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+  /// A comma-separated list of a flag's choices, each checked.
+  private func choices<Choice: RawRepresentable & CaseIterable>(
+    _ list: String, flag: String, as: Choice.Type
+  ) throws -> [Choice] where Choice.RawValue == String {
+    let names = list.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+    if names.isEmpty { throw InputProblem("\(flag) needs at least one name") }
+    return try names.map { name in
+      guard let choice = Choice(rawValue: name) else {
+        throw InputProblem(
+          "unknown name '\(name)' in \(flag); choose from \(Choice.allCases.map(\.rawValue).joined(separator: ", "))"
+        )
+      }
+      return choice
+    }
+  }
+
+  /// Every run to train, seed by seed (so that an interrupted experiment has whole seeds).
+  private func plannedRuns() throws -> [(config: TrainingConfig, folder: RunFolder)] {
+    var runs: [(TrainingConfig, RunFolder)] = []
+    for seed in try seedList {
+      for recipe in try choices(protocols, flag: "--protocols", as: TrainingProtocol.self) {
+        for model in try choices(models, flag: "--models", as: ResNetArchitecture.self) {
+          for stem in try choices(stems, flag: "--stems", as: ResNetStem.self) {
+            var config = TrainingConfig(protocol: recipe, threads: data.threadCount)
+            config.model = model
+            config.stem = stem
+            config.seed = seed
+            if let epochs { config.epochs = epochs }
+            config.trainLimit = trainLimit
+            config.dataDirectory = data.dataDir
+            let name = model.rawValue + (stem == .standard ? "" : "-\(stem.rawValue)")
+            let path = (out as NSString).appendingPathComponent(
+              "runs/\(recipe.rawValue)/\(name)/seed-\(seed)")
+            runs.append((config, RunFolder(path)))
+          }
+        }
+      }
+    }
+    return runs
   }
 
   func run() throws {
     var folders = from.map(RunFolder.init)
+    var test: LabeledImages?
     if folders.isEmpty {
       let mnist = try data.load()
+      test = mnist.test
       InterruptHandler.install()
-      for name in modelNames {
-        var config = TrainingConfig(threads: data.threadCount)
-        config.model = ResNetArchitecture(rawValue: name)!
-        config.epochs = epochs
-        config.trainLimit = trainLimit
-        config.seed = seed
-        config.dataDirectory = data.dataDir
-        let folder = RunFolder((out as NSString).appendingPathComponent("runs/\(name)"))
-        print("== \(name) → \(folder.path)")
+      for (config, folder) in try plannedRuns() {
+        print("== \(config.runLabel) → \(folder.path)")
         let resuming = resume && FileManager.default.fileExists(atPath: folder.resumeState)
         let trainer = Trainer(
           config: config, folder: folder, observer: ProgressPrinter(), cancellation: interruption)
@@ -65,17 +138,60 @@ struct Experiment: ParsableCommand {
       }
     }
     let runs = try folders.map(RunSummary.load)
+    if test == nil { test = try testSet(of: runs) }
     let command = "digits experiment " + CommandLine.arguments.dropFirst(2).joined(separator: " ")
-    let report = ExperimentReport(runs: runs, provenance: ["report written by `\(command)`"])
+    var report = ExperimentReport(
+      runs: runs, provenance: ["report written by `\(command)`"], testSet: test,
+      pngEncoder: { ImageEncoder.png($0, width: $1, height: $2) }, threads: data.threadCount)
+    let plans = report.ensemblePlans
+    if !plans.isEmpty {
+      print("Evaluating \(plans.count) ensemble\(plans.count == 1 ? "" : "s") on the test set")
+    }
+    try report.evaluateEnsembles(earlier: ExperimentReport.earlierEnsembles(in: out))
     try report.write(to: out)
-    let note = ConvergencePNG.render(svg: RunFolder(out).file("convergence.svg"))
+    let folder = RunFolder(out)
+    var figures = ["convergence.svg"]
+    if FileManager.default.fileExists(atPath: folder.file("errors.svg")) { figures.append("errors.svg") }
+    var written = ["REPORT.md", "results.json"] + figures
+    var notes: [String] = []
+    for svg in figures {
+      if let note = FigurePNG.render(svg: folder.file(svg)) {
+        notes.append(note)
+      } else {
+        written.append((svg as NSString).deletingPathExtension + ".png")
+      }
+    }
+    printSummary(report)
+    print("Wrote \(out)/" + written.joined(separator: ", "))
+    for note in notes + report.ensembleNotes { print(note) }
+  }
+
+  /// The test set of --data-dir; without it, that of the data folder every run was trained on
+  /// when they name the same one, else the bundled MNIST.
+  private func testSet(of runs: [RunSummary]) throws -> LabeledImages {
+    let recorded = Set(runs.map(\.config.dataDirectory))
+    guard data.dataDir == nil, recorded.count == 1, let directory = recorded.first!,
+      FileManager.default.fileExists(atPath: directory)
+    else { return try data.load().test }
+    print("Test set: \(directory), where the runs were trained (--data-dir chooses another)")
+    return try MNIST.load(directory: directory, verifyChecksums: false).test
+  }
+
+  private func printSummary(_ report: ExperimentReport) {
     print("")
-    for run in runs {
+    for run in report.runs {
       print(
-        "\(run.report.model): test accuracy \(ReportPrinter.percent(run.report.accuracy)), macro F1 \(ReportPrinter.percent(run.report.macroF1))"
+        "\(run.label): test accuracy \(ReportPrinter.percent(run.report.accuracy)), macro F1 \(ReportPrinter.percent(run.report.macroF1))"
       )
     }
-    print("Wrote \(out)/REPORT.md, results.json, convergence.svg\(note == nil ? ", convergence.png" : "")")
-    if let note { print(note) }
+    for group in report.groups where group.runs.count > 1 {
+      let accuracy = group.spread(\.accuracy)
+      print(
+        "\(group.label), \(group.runs.count) seeds: test accuracy \(ReportPrinter.percent(accuracy.mean)) ± "
+          + String(format: "%.2f", accuracy.std * 100))
+    }
+    for ensemble in report.ensembles {
+      print("ensemble \(ensemble.name): test accuracy \(ReportPrinter.percent(ensemble.accuracy))")
+    }
   }
 }

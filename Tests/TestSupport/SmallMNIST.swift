@@ -20,6 +20,20 @@ public enum SmallMNIST {
     }
     return folder.path
   }
+
+  /// Runs `body` with a folder that `write` made and an empty folder for output, and removes
+  /// both afterwards.
+  public static func withData<Result>(
+    train: Int, test: Int, _ body: (_ data: String, _ out: TemporaryFolder) throws -> Result
+  ) throws -> Result {
+    let data = try write(train: train, test: test)
+    let out = try TemporaryFolder()
+    defer {
+      out.remove()
+      try? FileManager.default.removeItem(atPath: data)
+    }
+    return try body(data, out)
+  }
 }
 
 /// Builds IDX files byte by byte (big-endian header, then the data).

@@ -2,31 +2,86 @@ import Foundation
 import TestSupport
 import Testing
 
-/// `digits experiment` as a user runs it shows each model's start, progress bar and epoch line
-/// (it once printed nothing for the whole training: its progress printer was released at once).
+/// `digits experiment` as a user runs it: each run's start, progress bar and epoch line (it once
+/// printed nothing for the whole training: its progress printer was released at once), and
+/// with --seeds a run folder per seed and a report over them.
 @Suite(.tags(.slow), .skippedWhenFast) struct ExperimentOutputTests {
   @Test func experimentPrintsEpochLinesAndProgressForEveryModel() throws {
-    let data = try SmallMNIST.write(train: 600, test: 100)
-    let out = try TemporaryFolder()
-    defer {
-      out.remove()
-      try? FileManager.default.removeItem(atPath: data)
+    try SmallMNIST.withData(train: 600, test: 100) { data, out in
+      let result = try DigitsProcess.run([
+        "experiment", "--protocols", "paper", "--epochs", "1", "--train-limit", "256", "--data-dir", data,
+        "--out",
+        out.path,
+      ])
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      for model in ["resnet34", "resnet50"] {
+        #expect(
+          result.stdout.contains("== paper \(model) seed 0 → \(out.path)/runs/paper/\(model)/seed-0"),
+          "stdout: \(result.stdout)")
+        #expect(result.stdout.contains("paper \(model) seed 0: test accuracy "), "stdout: \(result.stdout)")
+      }
+      let epochLines = result.stdout.split(separator: "\n").filter { $0.hasPrefix("epoch  1/1  train loss ") }
+      #expect(epochLines.count == 2, "stdout: \(result.stdout)")
+      // Not a terminal: the bar is written as lines, the last at 2/2 batches (256 images, batch 128).
+      let barLines = result.stderr.split(separator: "\n").filter {
+        $0.hasPrefix("epoch 1/1 ") && $0.contains(" 2/2 ")
+      }
+      #expect(barLines.count == 2, "stderr: \(result.stderr)")
+      #expect(FileManager.default.fileExists(atPath: out.path + "/REPORT.md"))
     }
-    let result = try DigitsProcess.run([
-      "experiment", "--epochs", "1", "--train-limit", "256", "--data-dir", data, "--out", out.path,
-    ])
-    #expect(result.status == 0, "stderr: \(result.stderr)")
-    for model in ["resnet34", "resnet50"] {
-      #expect(result.stdout.contains("== \(model) → "), "stdout: \(result.stdout)")
-      #expect(result.stdout.contains("\(model): test accuracy "), "stdout: \(result.stdout)")
+  }
+
+  @Test func experimentOverSeedsWritesEveryRunAndTheirMeanAndSpread() throws {
+    try SmallMNIST.withData(train: 300, test: 100) { data, out in
+      let result = try DigitsProcess.run([
+        "experiment", "--seeds", "2", "--protocols", "paper", "--models", "resnet18", "--epochs", "1",
+        "--train-limit", "128", "--data-dir", data, "--out", out.path, "--threads", "2",
+      ])
+      #expect(result.status == 0, "stderr: \(result.stderr)")
+      for seed in [0, 1] {
+        let folder = out.path + "/runs/paper/resnet18/seed-\(seed)"
+        for file in ["config.json", "metrics.json", "best.safetensors"] {
+          #expect(FileManager.default.fileExists(atPath: folder + "/" + file), "\(folder)/\(file)")
+        }
+        let config = try String(contentsOfFile: folder + "/config.json", encoding: .utf8)
+        #expect(config.contains("\"seed\" : \(seed)") && config.contains("\"protocol\" : \"paper\""))
+      }
+      let markdown = try String(contentsOfFile: out.path + "/REPORT.md", encoding: .utf8)
+      let row = try #require(
+        markdown.split(separator: "\n").first { $0.hasPrefix("| paper resnet18 | 2 | ") })
+      #expect(row.contains(" ± ") && row.contains("–"), "\(row)")
+      #expect(
+        markdown.contains("| paper resnet18: 2 seeds | paper resnet18 seed 0, paper resnet18 seed 1 | no |"))
+      let results = try #require(
+        JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out.path + "/results.json")))
+          as? [String: Any])
+      #expect((results["models"] as? [Any])?.count == 2)
+      #expect(((results["aggregates"] as? [[String: Any]])?.first?["seeds"] as? [Int]) == [0, 1])
+      #expect(
+        (results["ensembles"] as? [[String: Any]])?.first?["members"] as? [String] == [
+          "paper resnet18 seed 0", "paper resnet18 seed 1",
+        ])
+      // An untrained ResNet18 gets most of the 100 test digits wrong: a tile for each.
+      let errors = try #require(results["best_model_errors"] as? [Int])
+      let svg = try String(contentsOfFile: out.path + "/errors.svg", encoding: .utf8)
+      #expect(!errors.isEmpty && svg.components(separatedBy: "<image ").count - 1 == errors.count)
+      #expect(result.stdout.contains("paper resnet18, 2 seeds: test accuracy "), "stdout: \(result.stdout)")
+      for png in ["convergence.png", "errors.png"] {
+        #expect(FileManager.default.fileExists(atPath: out.path + "/" + png), "\(png)")
+      }
     }
-    let epochLines = result.stdout.split(separator: "\n").filter { $0.hasPrefix("epoch  1/1  train loss ") }
-    #expect(epochLines.count == 2, "stdout: \(result.stdout)")
-    // Not a terminal: the bar is written as lines, the last at 2/2 batches (256 images, batch 128).
-    let barLines = result.stderr.split(separator: "\n").filter {
-      $0.hasPrefix("epoch 1/1 ") && $0.contains(" 2/2 ")
+  }
+
+  @Test func badSeedsAndProtocolsAreOneLineErrors() throws {
+    for (arguments, message) in [
+      (["--seeds", "0,x"], "--seeds takes a count"), (["--seeds", "0"], "--seeds takes a count"),
+      (["--seeds", "1,1"], "--seeds takes a count"), (["--seeds", "2", "--seed", "1"], "not both"),
+      (["--protocols", "paper,fast"], "unknown name 'fast' in --protocols"),
+      (["--stems", "tiny"], "unknown name 'tiny' in --stems"),
+    ] {
+      let result = try DigitsProcess.run(["experiment"] + arguments)
+      #expect(result.status != 0 && result.stderrLines.count == 1, "\(arguments): \(result.stderr)")
+      #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
     }
-    #expect(barLines.count == 2, "stderr: \(result.stderr)")
-    #expect(FileManager.default.fileExists(atPath: out.path + "/REPORT.md"))
   }
 }

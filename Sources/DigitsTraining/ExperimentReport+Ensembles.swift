@@ -1,0 +1,96 @@
+import DigitsKernels
+import Foundation
+
+/// The test-set metrics of an ensemble: the mean of its members' softmax probabilities, each
+/// member's best.safetensors normalising the images as it was trained.
+public struct EnsembleResult: Codable, Equatable, Sendable {
+  /// "paper resnet34: 3 seeds", "paper: all models (6 runs)".
+  public var name: String
+  /// The members' `RunSummary.label`s ("paper resnet34 seed 0").
+  public var members: [String]
+  /// Whether each member's probabilities were first averaged over the TTA shifts (when every
+  /// member was trained with `tta`).
+  public var tta: Bool
+  public var accuracy: Double
+  public var macroPrecision: Double
+  public var macroRecall: Double
+  public var macroF1: Double
+
+  public init(name: String, members: [String], tta: Bool, report: EvaluationReport) {
+    self.name = name
+    self.members = members
+    self.tta = tta
+    accuracy = report.accuracy
+    macroPrecision = report.macroPrecision
+    macroRecall = report.macroRecall
+    macroF1 = report.macroF1
+  }
+}
+
+extension ExperimentReport {
+  /// An ensemble the report would evaluate.
+  public struct EnsemblePlan {
+    public var name: String
+    public var members: [RunSummary]
+    /// Every member was trained with test-time augmentation, so the ensemble uses it too.
+    public var tta: Bool { members.allSatisfy(\.config.tta) }
+  }
+
+  /// The seeds of each group with two or more, then per protocol every run of its recipe (all
+  /// models and stems) when they come from more than one group.
+  public var ensemblePlans: [EnsemblePlan] {
+    let groups = self.groups
+    var plans = groups.filter { $0.runs.count > 1 }.map {
+      EnsemblePlan(name: "\($0.label): \($0.runs.count) seeds", members: $0.runs)
+    }
+    for recipe in TrainingProtocol.allCases {
+      let members = groups.filter { $0.trainingProtocol == recipe && $0.changes.isEmpty }
+      guard members.count > 1 else { continue }
+      let runs = members.flatMap(\.runs)
+      plans.append(EnsemblePlan(name: "\(recipe.rawValue): all models (\(runs.count) runs)", members: runs))
+    }
+    return plans
+  }
+
+  /// Evaluates every planned ensemble whose members all kept best.safetensors on `testSet`;
+  /// takes each other one from `earlier` (the `ensembles` of an earlier results.json) when an
+  /// entry there has the same members, and notes the rest in `ensembleNotes`. So a report
+  /// rebuilt from run folders without their checkpoints keeps the ensembles it found before.
+  public mutating func evaluateEnsembles(earlier: [EnsembleResult] = []) throws {
+    ensembles = []
+    ensembleNotes = []
+    for plan in ensemblePlans {
+      let labels = plan.members.map(\.label)
+      let missing = plan.members.filter { !FileManager.default.fileExists(atPath: $0.folder.best) }
+      if let testSet, missing.isEmpty {
+        let members = try plan.members.map { try Classifier.load(path: $0.folder.best) }
+        let (report, _) = try Workers.run(threads) {
+          try Evaluator(testTimeAugmentation: plan.tta).ensembleReport(members, on: testSet, name: plan.name)
+        }
+        ensembles.append(EnsembleResult(name: plan.name, members: labels, tta: plan.tta, report: report))
+        continue
+      }
+      let reason =
+        testSet == nil
+        ? "no test set was given"
+        : "\(missing.count) of its \(plan.members.count) members have no best.safetensors (\(missing[0].folder.best))"
+      if var kept = earlier.first(where: { Set($0.members) == Set(labels) }) {
+        kept.name = plan.name
+        ensembles.append(kept)
+        ensembleNotes.append("\(plan.name): from the earlier results.json, as \(reason).")
+      } else {
+        ensembleNotes.append("\(plan.name): not evaluated, as \(reason) and no earlier results.json has it.")
+      }
+    }
+  }
+
+  /// The `ensembles` of the results.json in `directory`, or none when it has no readable one.
+  public static func earlierEnsembles(in directory: String) -> [EnsembleResult] {
+    struct Earlier: Decodable { var ensembles: [EnsembleResult]? }
+    let path = RunFolder(directory).file("results.json")
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+      let earlier = try? decodeJSON(Earlier.self, from: text)
+    else { return [] }
+    return earlier.ensembles ?? []
+  }
+}

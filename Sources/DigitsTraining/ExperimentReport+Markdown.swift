@@ -1,0 +1,289 @@
+import DigitsModels
+import Foundation
+
+extension ExperimentReport {
+  public var markdown: String {
+    let groups = self.groups
+    var lines = ["# \(title) on MNIST", ""]
+    lines += [
+      "Reproduction of the published PyTorch experiment with `digits` (Swift, CPU). Test-set figures are "
+        + "for each run's weights of the epoch with the lowest validation loss. Figures over seeds are the "
+        + "mean ± the sample standard deviation, with the lowest and highest seed in brackets.", "",
+    ]
+    lines += protocolSection
+    lines += splitSection
+    lines += resultsSection(groups)
+    lines += ensembleSection
+    lines += stemSection
+    lines += ablationSection
+    let window = ConvergenceChart(groups: chartedGroups).smoothingWindow
+    lines += [
+      "## Convergence", "", "![Convergence: training loss and validation accuracy](convergence.svg)", "",
+      "PNG: [convergence.png](convergence.png). One colour per group; lines are the mean over its seeds, "
+        + "bands span the lowest to the highest seed. The training loss is "
+        + (window > 1
+          ? "a moving average over \(window) iterations drawn over the raw per-iteration loss (faint)"
+          : "drawn per iteration")
+        + "; dots are each epoch's mean training loss.",
+      "",
+    ]
+    lines += errorSection
+    lines += timeSection(groups)
+    lines += historySection(groups)
+    lines += confusionSection(groups)
+    lines += settingsSection(groups)
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// "ResNet34 and ResNet50", from the models of the runs.
+  private var title: String {
+    let models = ResNetArchitecture.allCases.filter { model in runs.contains { $0.config.model == model } }
+    let names = models.map { "ResNet" + $0.rawValue.dropFirst("resnet".count) }
+    guard let last = names.last else { return "ResNets" }
+    return names.count == 1 ? last : names.dropLast().joined(separator: ", ") + " and " + last
+  }
+
+  private var protocolSection: [String] {
+    let used = TrainingProtocol.allCases.filter { recipe in
+      runs.contains { $0.config.trainingProtocol == recipe }
+    }
+    var lines = ["## Protocols", ""]
+    for recipe in used {
+      let note = recipe == .paper ? " (the published setting)" : ""
+      lines.append("- `\(TrainingConfig(protocol: recipe).recipeSummary)`\(note)")
+    }
+    if runs.contains(where: { !$0.config.recipeChanges.isEmpty }) {
+      lines += [
+        "",
+        "A run whose settings depart from its protocol's recipe is grouped apart, the departure in brackets.",
+      ]
+    }
+    return lines + [""]
+  }
+
+  private var splitSection: [String] {
+    guard let first = runs.first else { return [] }
+    let counts = first.splitCounts
+    return ["## Data split", ""]
+      + table(
+        ["set", "images"], align: "lr",
+        [
+          ["train", counts.train.formatted()], ["validation", counts.validation.formatted()],
+          ["test", counts.test.formatted()],
+        ])
+  }
+
+  private func resultsSection(_ groups: [RunGroup]) -> [String] {
+    var rows = groups.map { g in
+      let n = g.runs.count
+      return [
+        g.label, "\(n)", percentCell(g.spread(\.accuracy), n), percentCell(g.spread(\.macroPrecision), n),
+        percentCell(g.spread(\.macroRecall), n), percentCell(g.spread(\.macroF1), n),
+        plain(g.epochsRun.mean, digits: 1), plain(g.secondsPerEpoch.mean, digits: 0),
+        published(g.model.rawValue),
+      ]
+    }
+    for name in Self.published.keys.sorted() where !runs.contains(where: { $0.config.model.rawValue == name })
+    {
+      rows.append([name, "not run", "", "", "", "", "", "", published(name)])
+    }
+    let runRows = groups.flatMap(\.runs).map { run in
+      let r = run.report
+      return [
+        run.label, pct(r.accuracy), pct(r.macroPrecision), pct(r.macroRecall), pct(r.macroF1),
+        "\(run.epochsRun)",
+        "\(r.bestEpoch ?? 0)", plain(run.secondsPerEpoch, digits: 0), "`\(run.folder.path)`",
+      ]
+    }
+    return ["## Results (test set, %)", ""]
+      + table(
+        [
+          "group", "seeds", "accuracy", "macro precision", "macro recall", "macro F1", "epochs run",
+          "seconds per epoch", "published accuracy / F1",
+        ], align: "lrllllrrl", rows)
+      + [
+        "Published: the paper's ResNet34 and ResNet50 (PyTorch, Tesla P100), accuracy / macro F1.", "",
+        "### Every run", "",
+      ]
+      + table(
+        [
+          "run", "accuracy", "macro precision", "macro recall", "macro F1", "epochs run", "best epoch",
+          "seconds per epoch", "folder",
+        ], align: "lrrrrrrrl", runRows)
+  }
+
+  private func published(_ model: String) -> String {
+    Self.published[model].map { String(format: "%.2f / %.2f", $0[0], $0[3]) } ?? "–"
+  }
+
+  private var ensembleSection: [String] {
+    guard !ensembles.isEmpty || !ensembleNotes.isEmpty else { return [] }
+    let rows = ensembles.map { e in
+      let accuracies = runs.filter { e.members.contains($0.label) }.map(\.report.accuracy)
+      return [
+        e.name, e.members.joined(separator: ", "), e.tta ? "yes" : "no", pct(e.accuracy),
+        pct(e.macroPrecision),
+        pct(e.macroRecall), pct(e.macroF1),
+        accuracies.isEmpty ? "–" : pct(accuracies.reduce(0, +) / Double(accuracies.count)),
+      ]
+    }
+    return [
+      "## Ensembles (test set, %)", "",
+      "The mean of the members' softmax probabilities (each member's best.safetensors); with TTA when "
+        + "every member was trained with it.", "",
+    ]
+      + table(
+        [
+          "ensemble", "members", "TTA", "accuracy", "macro precision", "macro recall", "macro F1",
+          "members' mean accuracy",
+        ], align: "lllrrrrr", rows) + ensembleNotes.map { "- " + $0 } + (ensembleNotes.isEmpty ? [] : [""])
+  }
+
+  private var stemSection: [String] {
+    let comparisons = stemComparisons
+    guard !comparisons.isEmpty else { return [] }
+    let rows = comparisons.map { standard, nomaxpool in
+      [
+        nomaxpool.label, percentCell(nomaxpool.spread(\.accuracy), nomaxpool.runs.count),
+        standard.map { percentCell($0.spread(\.accuracy), $0.runs.count) } ?? "–",
+        plain(nomaxpool.secondsPerEpoch.mean, digits: 0),
+        standard.map { plain($0.secondsPerEpoch.mean, digits: 0) } ?? "–",
+        standard.map { String(format: "%.2f×", nomaxpool.secondsPerEpoch.mean / $0.secondsPerEpoch.mean) }
+          ?? "–",
+      ]
+    }
+    return [
+      "## Stem without max-pool", "",
+      "The same network without the stem's max-pool (14x14 maps into stage 1): test accuracy (%) and "
+        + "seconds per epoch beside torchvision's stem.", "",
+    ]
+      + table(
+        [
+          "group", "accuracy, nomaxpool", "accuracy, standard", "seconds per epoch, nomaxpool",
+          "seconds per epoch, standard", "time ratio",
+        ], align: "lllrrr", rows)
+  }
+
+  private var ablationSection: [String] {
+    let ablations = self.ablations
+    guard !ablations.isEmpty else { return [] }
+    let rows = ablations.map { a in
+      let c = a.run.config
+      return [
+        a.removed, c.model.rawValue + (c.stem == .standard ? "" : " \(c.stem.rawValue)"), "\(c.seed)",
+        pct(a.run.report.accuracy), a.full.map { pct($0.report.accuracy) } ?? "–",
+        a.delta.map { String(format: "%+.2f", $0 * 100) } ?? "–",
+      ]
+    }
+    return [
+      "## Ablation", "",
+      "Runs of the improved protocol with one ingredient of its recipe removed, against the full recipe's "
+        + "run of the same model, stem and seed (Δ in percentage points of test accuracy).", "",
+    ] + table(["ingredient removed", "model", "seed", "accuracy", "full recipe", "Δ"], align: "llrrrr", rows)
+  }
+
+  private var errorSection: [String] {
+    guard let best = bestRun else { return [] }
+    var lines = ["## Errors of the best single model", ""]
+    let (grid, note) = errorGrid
+    if let grid {
+      lines += [
+        "\(best.label) (test accuracy \(pct(best.report.accuracy))) misclassifies \(grid.errors.count) of "
+          + "\(best.report.count.formatted()) test images, all of them below: true class → prediction "
+          + "(the probability it gave the prediction). Their test-set indices are `best_model_errors` "
+          + "in results.json.", "",
+        "![Misclassified test images of \(best.label)](errors.png)", "", "SVG: [errors.svg](errors.svg).", "",
+      ]
+    } else if let note {
+      lines += [
+        "\(best.label) has the best test accuracy (\(pct(best.report.accuracy))); its errors are not drawn: \(note).",
+        "",
+      ]
+    }
+    return lines
+  }
+
+  private func timeSection(_ groups: [RunGroup]) -> [String] {
+    let rows = groups.flatMap(\.runs).map { run in
+      let seconds = run.history.epochs.map(\.seconds)
+      return [
+        run.label, "\(run.epochsRun)", "\(run.report.bestEpoch ?? 0)",
+        seconds.map { String(format: "%.0f", $0) }.joined(separator: ", "), duration(seconds.reduce(0, +)),
+      ]
+    }
+    return ["## Training time", ""]
+      + table(["run", "epochs run", "best epoch", "seconds per epoch", "total"], align: "lrrlr", rows)
+  }
+
+  private func historySection(_ groups: [RunGroup]) -> [String] {
+    var lines = ["## Per-epoch history", ""]
+    for run in groups.flatMap(\.runs) {
+      let rows = run.history.epochs.map { e in
+        [
+          "\(e.epoch)", String(format: "%.4f", e.trainLoss), String(format: "%.2f%%", e.trainAccuracy * 100),
+          String(format: "%.4f", e.validationLoss), String(format: "%.2f%%", e.validationAccuracy * 100),
+          String(format: "%.2e", e.learningRate),
+        ]
+      }
+      lines += ["### \(run.label)", ""]
+      lines += table(
+        ["epoch", "train loss", "train acc", "val loss", "val acc", "lr"], align: "rrrrrr", rows)
+    }
+    return lines
+  }
+
+  /// Per group, the confusion matrices of its seeds added up.
+  private func confusionSection(_ groups: [RunGroup]) -> [String] {
+    var lines = ["## Confusion matrices (rows: true class, columns: predicted; summed over seeds)", ""]
+    for group in groups {
+      var m = group.runs[0].report.confusionMatrix
+      for run in group.runs.dropFirst() where run.report.confusionMatrix.count == m.count {
+        for i in m.indices { for j in m[i].indices { m[i][j] += run.report.confusionMatrix[i][j] } }
+      }
+      let seeds = group.runs.count == 1 ? "seed \(group.seeds[0])" : "\(group.runs.count) seeds"
+      lines += ["### \(group.label), \(seeds)", ""]
+      lines += table(
+        ["true \\ pred"] + m.indices.map(String.init), align: "l" + String(repeating: "r", count: m.count),
+        m.enumerated().map { ["**\($0.offset)**"] + $0.element.map(String.init) })
+    }
+    return lines
+  }
+
+  private func settingsSection(_ groups: [RunGroup]) -> [String] {
+    var lines = ["## Settings", ""]
+    for group in groups {
+      let c = group.runs[0].config
+      let seeds = group.seeds.map(String.init).joined(separator: ", ")
+      lines.append(
+        "- \(group.label): `\(c.recipeSummary)`; batch \(c.batchSize), at most \(c.epochs) epochs, "
+          + "validation ratio \(c.validationRatio), \(c.trainLimit.map { "first \($0) training images, " } ?? "")"
+          + "seeds \(seeds); \(c.threads) threads; run folders "
+          + group.runs.map { "`\($0.folder.path)`" }.joined(separator: ", "))
+    }
+    lines += provenance.map { "- " + $0 }
+    return lines
+  }
+
+  /// A Markdown table and the blank line after it; `align` has an "l" or "r" per column.
+  private func table(_ header: [String], align: String, _ rows: [[String]]) -> [String] {
+    let rule = align.map { $0 == "r" ? "---:" : "---" }
+    return ([header, rule] + rows).map { "| " + $0.joined(separator: " | ") + " |" } + [""]
+  }
+
+  /// "99.12 ± 0.05 (99.07–99.18)" over several seeds, "99.12" for one.
+  private func percentCell(_ spread: Spread, _ seeds: Int) -> String {
+    let mean = String(format: "%.2f", spread.mean * 100)
+    guard seeds > 1 else { return mean }
+    return mean
+      + String(format: " ± %.2f (%.2f–%.2f)", spread.std * 100, spread.min * 100, spread.max * 100)
+  }
+
+  private func pct(_ value: Double) -> String { String(format: "%.2f", value * 100) }
+
+  private func plain(_ value: Double, digits: Int) -> String { String(format: "%.\(digits)f", value) }
+
+  private func duration(_ seconds: Double) -> String {
+    let total = Int(seconds.rounded())
+    return String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
+  }
+}

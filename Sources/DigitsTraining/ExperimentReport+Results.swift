@@ -1,0 +1,64 @@
+extension ExperimentReport {
+  /// results.json: `models` (SPEC.md's keys, one row per run in the groups' order, with its protocol, seed, stem and
+  /// recipe changes), `aggregates` (per group, each metric's mean, std, min and max over the
+  /// seeds), `ensembles`, `ablation`, and the best single model with its misclassified
+  /// test-set indices (`best_model_errors`).
+  public var resultsJSON: String {
+    struct Row: Encodable {
+      var model, `protocol`, stem: String
+      var seed: UInt64
+      var changes: [String]
+      var accuracy, macroPrecision, macroRecall, macroF1: Double
+      var epochsRun, bestEpoch: Int
+      var trainSeconds, secondsPerEpoch: Double
+      var folder: String
+    }
+    struct Aggregate: Encodable {
+      var group, model, `protocol`, stem: String
+      var changes: [String]
+      var seeds: [UInt64]
+      var accuracy, macroPrecision, macroRecall, macroF1, epochsRun, secondsPerEpoch: Spread
+    }
+    struct AblationRow: Encodable {
+      var model, stem, removed: String
+      var seed: UInt64
+      var accuracy: Double
+      var fullRecipeAccuracy, delta: Double?
+    }
+    struct Results: Encodable {
+      var models: [Row]
+      var aggregates: [Aggregate]
+      var ensembles: [EnsembleResult]
+      var ablation: [AblationRow]
+      var bestModel: String?
+      var bestModelErrors: [Int]
+    }
+    let rows = groups.flatMap(\.runs).map { run in
+      let (c, r) = (run.config, run.report)
+      return Row(
+        model: c.model.rawValue, protocol: c.trainingProtocol.rawValue, stem: c.stem.rawValue, seed: c.seed,
+        changes: c.recipeChanges.map(\.description), accuracy: r.accuracy, macroPrecision: r.macroPrecision,
+        macroRecall: r.macroRecall, macroF1: r.macroF1, epochsRun: run.epochsRun, bestEpoch: r.bestEpoch ?? 0,
+        trainSeconds: run.trainSeconds, secondsPerEpoch: run.secondsPerEpoch, folder: run.folder.path)
+    }
+    let aggregates = groups.map { g in
+      Aggregate(
+        group: g.label, model: g.model.rawValue, protocol: g.trainingProtocol.rawValue, stem: g.stem.rawValue,
+        changes: g.changes.map(\.description), seeds: g.seeds, accuracy: g.spread(\.accuracy),
+        macroPrecision: g.spread(\.macroPrecision), macroRecall: g.spread(\.macroRecall),
+        macroF1: g.spread(\.macroF1), epochsRun: g.epochsRun, secondsPerEpoch: g.secondsPerEpoch)
+    }
+    let ablation = ablations.map { a in
+      AblationRow(
+        model: a.run.config.model.rawValue, stem: a.run.config.stem.rawValue, removed: a.removed,
+        seed: a.run.config.seed, accuracy: a.run.report.accuracy, fullRecipeAccuracy: a.full?.report.accuracy,
+        delta: a.delta)
+    }
+    let best = bestRun
+    return encodeJSON(
+      Results(
+        models: rows, aggregates: aggregates, ensembles: ensembles, ablation: ablation,
+        bestModel: best?.label,
+        bestModelErrors: (best?.report.misclassified ?? []).map(\.index).sorted()))
+  }
+}

@@ -1,0 +1,49 @@
+extension TrainingConfig {
+  /// One setting in which a run departs from its protocol's recipe.
+  public struct RecipeChange: Equatable, Sendable {
+    /// In words: "no augmentation", "lr 0.01", "schedule constant".
+    public var description: String
+    /// The ingredient of the recipe the change switches off ("augmentation", "EMA", "TTA",
+    /// "label smoothing", "weight decay", "one-cycle schedule"); nil for any other change.
+    public var removes: String?
+  }
+
+  /// How this run's recipe differs from `TrainingConfig(protocol: trainingProtocol)`, setting by
+  /// setting; what only sizes or places a run (model, stem, seed, epochs, training limit,
+  /// threads, data folder) is not part of a recipe. Empty: the protocol's recipe as it is.
+  public var recipeChanges: [RecipeChange] {
+    let recipe = TrainingConfig(protocol: trainingProtocol, threads: threads)
+    var changes: [RecipeChange] = []
+    func note(_ differs: Bool, _ description: @autoclosure () -> String, removes: String? = nil) {
+      if differs { changes.append(RecipeChange(description: description(), removes: removes)) }
+    }
+    note(optimizer != recipe.optimizer, "optimizer \(optimizer.rawValue)")
+    note(learningRate != recipe.learningRate, "lr \(learningRate)")
+    note(
+      schedule != recipe.schedule, "schedule \(schedule.rawValue)",
+      removes: recipe.schedule == .onecycle ? "one-cycle schedule" : nil)
+    note(
+      weightDecay != recipe.weightDecay, "weight decay \(weightDecay)",
+      removes: weightDecay == 0 ? "weight decay" : nil)
+    note(
+      labelSmoothing != recipe.labelSmoothing, "label smoothing \(labelSmoothing)",
+      removes: labelSmoothing == 0 ? "label smoothing" : nil)
+    note(
+      augment != recipe.augment, augment ? "augmentation" : "no augmentation",
+      removes: augment ? nil : "augmentation")
+    note(ema != recipe.ema, ema.map { "EMA \($0)" } ?? "no EMA", removes: ema == nil ? "EMA" : nil)
+    note(tta != recipe.tta, tta ? "TTA" : "no TTA", removes: tta ? nil : "TTA")
+    note(batchSize != recipe.batchSize, "batch \(batchSize)")
+    note(patience != recipe.patience, "patience \(patience)")
+    note(minDelta != recipe.minDelta, "min delta \(minDelta)")
+    note(validationRatio != recipe.validationRatio, "validation ratio \(validationRatio)")
+    return changes
+  }
+
+  /// The ingredient this run goes without when that is its only change from its protocol's
+  /// recipe (an ablation run: `digits train --protocol improved --no-augment`); nil otherwise.
+  public var ablatedIngredient: String? {
+    let changes = recipeChanges
+    return changes.count == 1 ? changes[0].removes : nil
+  }
+}

@@ -1,0 +1,283 @@
+import DigitsData
+import DigitsImaging
+import DigitsModels
+import DigitsTraining
+import Foundation
+import TestSupport
+import Testing
+
+/// The experiment report on runs made up in memory: aggregates against hand-computed numbers,
+/// results.json's keys, grouping, the stem and ablation tables, ensembles kept from an earlier
+/// report, the error grid and the convergence figure.
+@Suite struct ExperimentReportTests {
+  /// A finished run as RunSummary.load would read it, with the test figures given.
+  static func run(
+    _ recipe: TrainingProtocol = .paper, model: ResNetArchitecture = .resnet34, stem: ResNetStem = .standard,
+    seed: UInt64, accuracy: Double, seconds: [Double] = [10, 12],
+    edit: (inout TrainingConfig) -> Void = { _ in }
+  ) -> RunSummary {
+    var config = TrainingConfig(protocol: recipe, threads: 2)
+    (config.model, config.stem, config.seed) = (model, stem, seed)
+    edit(&config)
+    var report = EvaluationReport(
+      model: model.rawValue, metrics: ClassificationMetrics(confusion: [[5, 0], [1, 4]]))
+    report.accuracy = accuracy
+    report.macroPrecision = accuracy - 0.001
+    report.macroRecall = accuracy - 0.002
+    report.macroF1 = accuracy - 0.003
+    report.bestEpoch = seconds.count
+    report.epochsRun = seconds.count
+    var history = TrainingHistory()
+    history.epochs = seconds.enumerated().map { index, seconds in
+      EpochRecord(
+        epoch: index + 1, trainLoss: 0.5 / Float(index + 1), trainAccuracy: 0.9, validationLoss: 0.3,
+        validationAccuracy: 0.95 + 0.01 * Float(index) + 0.001 * Float(seed), learningRate: 1e-3,
+        seconds: seconds)
+    }
+    history.steps = (1...(10 * seconds.count)).map { ($0, 2 / Float($0) + 0.01 * Float(seed)) }
+    let folder = RunFolder("/nonexistent/\(config.runLabel.replacingOccurrences(of: " ", with: "-"))")
+    return RunSummary(folder: folder, config: config, history: history, report: report)
+  }
+
+  /// Three paper ResNet34 seeds, a ResNet34 without max-pool, the improved ResNet50 and the
+  /// same without augmentation.
+  static let runs = [
+    run(seed: 1, accuracy: 0.992, seconds: [11, 13]),
+    run(seed: 0, accuracy: 0.990, seconds: [10, 12]),
+    run(seed: 2, accuracy: 0.997, seconds: [12, 14]),
+    run(stem: .nomaxpool, seed: 0, accuracy: 0.994, seconds: [20, 24]),
+    run(.improved, model: .resnet50, seed: 0, accuracy: 0.995),
+    run(.improved, model: .resnet50, seed: 0, accuracy: 0.993) { $0.augment = false },
+  ]
+
+  static func json(_ text: String) throws -> [String: Any] {
+    try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+  }
+
+  @Test func spreadIsMeanSampleStandardDeviationMinimumAndMaximum() {
+    let three = Spread([0.990, 0.992, 0.997])
+    #expect(abs(three.mean - 0.993) < 1e-12)
+    // Deviations -0.003, -0.001, 0.004: squares 26e-6 over n - 1 = 2.
+    #expect(abs(three.std - 13e-6.squareRoot()) < 1e-12)
+    #expect(three.min == 0.990 && three.max == 0.997)
+    let four = Spread([1, 2, 3, 4])
+    #expect(four.mean == 2.5 && abs(four.std - (5.0 / 3).squareRoot()) < 1e-12)
+    let one = Spread([0.5])
+    #expect(one.mean == 0.5 && one.std == 0 && one.min == 0.5 && one.max == 0.5)
+  }
+
+  @Test func groupsAreProtocolModelStemAndRecipeInAFixedOrder() {
+    let groups = RunGroup.grouping(Self.runs)
+    #expect(
+      groups.map(\.label) == [
+        "paper resnet34", "paper resnet34 nomaxpool", "improved resnet50",
+        "improved resnet50 (no augmentation)",
+      ])
+    #expect(groups[0].seeds == [0, 1, 2])
+    #expect(groups[0].secondsPerEpoch.mean == 12)
+    #expect(groups[0].epochsRun == Spread([2, 2, 2]))
+  }
+
+  @Test func recipeChangesNameWhatARunSwitchesOff() {
+    var config = TrainingConfig(protocol: .improved, threads: 2)
+    #expect(config.recipeChanges.isEmpty && config.ablatedIngredient == nil)
+    let removals: [(WritableKeyPath<TrainingConfig, Bool>, String)] = [
+      (\.augment, "augmentation"), (\.tta, "TTA"),
+    ]
+    for (flag, name) in removals {
+      var ablated = config
+      ablated[keyPath: flag] = false
+      #expect(ablated.ablatedIngredient == name)
+    }
+    config.ema = nil
+    #expect(config.ablatedIngredient == "EMA")
+    config.labelSmoothing = 0
+    #expect(config.ablatedIngredient == nil, "two changes are not an ablation")
+    var schedule = TrainingConfig(protocol: .improved, threads: 2)
+    schedule.schedule = .constant
+    #expect(schedule.ablatedIngredient == "one-cycle schedule")
+    var smoothing = TrainingConfig(protocol: .improved, threads: 2)
+    smoothing.labelSmoothing = 0
+    #expect(smoothing.ablatedIngredient == "label smoothing")
+    var decay = TrainingConfig(protocol: .improved, threads: 2)
+    decay.weightDecay = 0
+    #expect(decay.ablatedIngredient == "weight decay")
+    var rate = TrainingConfig(protocol: .improved, threads: 2)
+    rate.learningRate = 0.01
+    #expect(rate.recipeChanges.map(\.description) == ["lr 0.01"] && rate.ablatedIngredient == nil)
+    var paper = TrainingConfig(protocol: .paper, threads: 7)
+    (paper.model, paper.seed, paper.epochs, paper.trainLimit) = (.resnet18, 4, 1, 100)
+    #expect(paper.recipeChanges.isEmpty, "model, seed, epochs and the limit are not the recipe")
+  }
+
+  @Test func resultsJSONHoldsRunsAggregatesEnsemblesAndTheBestModelsErrors() throws {
+    var best = Self.runs
+    best[2].report.misclassified = [
+      MisclassifiedImage(index: 7, label: 1, predicted: 0, confidence: 0.6),
+      MisclassifiedImage(index: 3, label: 0, predicted: 1, confidence: 0.9),
+    ]
+    let results = try Self.json(ExperimentReport(runs: best).resultsJSON)
+    #expect(
+      Set(results.keys) == [
+        "models", "aggregates", "ensembles", "ablation", "best_model", "best_model_errors",
+      ])
+    let models = try #require(results["models"] as? [[String: Any]])
+    #expect(models.count == 6)
+    let specKeys: Set = [
+      "model", "accuracy", "macro_precision", "macro_recall", "macro_f1", "epochs_run", "best_epoch",
+      "train_seconds",
+    ]
+    for row in models {
+      #expect(specKeys.union(["protocol", "seed", "stem"]).isSubset(of: Set(row.keys)), "\(row.keys)")
+    }
+    #expect(models[3]["stem"] as? String == "nomaxpool" && models[4]["protocol"] as? String == "improved")
+    #expect(models[5]["changes"] as? [String] == ["no augmentation"] && models[2]["seed"] as? Int == 2)
+
+    let aggregates = try #require(results["aggregates"] as? [[String: Any]])
+    #expect(aggregates.count == 4)
+    let first = aggregates[0]
+    #expect(first["seeds"] as? [Int] == [0, 1, 2] && first["model"] as? String == "resnet34")
+    for (metric, offset) in [
+      ("accuracy", 0.0), ("macro_precision", 0.001), ("macro_recall", 0.002), ("macro_f1", 0.003),
+    ] {
+      let spread = try #require(first[metric] as? [String: Double], "\(metric)")
+      #expect(abs(spread["mean"]! - (0.993 - offset)) < 1e-12, "\(metric)")
+      #expect(abs(spread["std"]! - 13e-6.squareRoot()) < 1e-12, "\(metric)")
+      #expect(
+        abs(spread["min"]! - (0.990 - offset)) < 1e-12 && abs(spread["max"]! - (0.997 - offset)) < 1e-12)
+    }
+    #expect((first["seconds_per_epoch"] as? [String: Double])?["mean"] == 12)
+
+    #expect((results["ensembles"] as? [Any])?.isEmpty == true)
+    #expect(results["best_model"] as? String == "paper resnet34 seed 2")
+    #expect(results["best_model_errors"] as? [Int] == [3, 7])
+    let ablation = try #require((results["ablation"] as? [[String: Any]])?.first)
+    #expect(ablation["removed"] as? String == "augmentation" && ablation["model"] as? String == "resnet50")
+    #expect(abs((ablation["delta"] as? Double ?? 0) - -0.002) < 1e-12)
+  }
+
+  @Test func reportShowsMeanAndSpreadStemAndAblationTables() {
+    let markdown = ExperimentReport(runs: Self.runs).markdown
+    #expect(
+      markdown.contains("| paper resnet34 | 3 | 99.30 ± 0.36 (99.00–99.70) | 99.20 ± 0.36 (98.90–99.60) |"))
+    #expect(markdown.contains("| 2.0 | 12 | 98.42 / 98.39 |"), "published ResNet34 figures beside the group")
+    #expect(markdown.contains("| improved resnet50 | 1 | 99.50 | 99.40 |"), "one seed: no spread")
+    #expect(markdown.contains("## Stem without max-pool"))
+    #expect(
+      markdown.contains("| paper resnet34 nomaxpool | 99.40 | 99.30 ± 0.36 (99.00–99.70) | 22 | 12 | 1.83× |")
+    )
+    #expect(markdown.contains("## Ablation"))
+    #expect(markdown.contains("| augmentation | resnet50 | 0 | 99.30 | 99.50 | -0.20 |"))
+    #expect(markdown.contains("- `improved: adamw lr 0.002 (onecycle)"))
+    #expect(
+      markdown.contains("paper resnet34 seed 2 has the best test accuracy (99.70); its errors are not drawn"))
+  }
+
+  @Test func ensemblesWithoutCheckpointsComeFromTheEarlierResults() throws {
+    var report = ExperimentReport(runs: Self.runs)
+    #expect(
+      report.ensemblePlans.map(\.name) == ["paper resnet34: 3 seeds", "paper: all models (4 runs)"])
+    let earlier = EnsembleResult(
+      name: "an older name",
+      members: ["paper resnet34 seed 2", "paper resnet34 seed 0", "paper resnet34 seed 1"],
+      tta: false,
+      report: EvaluationReport(model: "e", metrics: ClassificationMetrics(confusion: [[9, 1], [0, 10]])))
+    let unrelated = EnsembleResult(
+      name: "other", members: ["paper resnet34 seed 0"], tta: false,
+      report: EvaluationReport(model: "e", metrics: ClassificationMetrics(confusion: [[1]])))
+    try report.evaluateEnsembles(earlier: [unrelated, earlier])
+    #expect(report.ensembles.count == 1)
+    #expect(report.ensembles.first?.name == "paper resnet34: 3 seeds")
+    #expect(report.ensembles.first?.accuracy == 0.95)
+    #expect(report.ensembleNotes.count == 2)
+    #expect(report.ensembleNotes[0].contains("from the earlier results.json"))
+    #expect(report.ensembleNotes[1].contains("not evaluated"))
+    let markdown = report.markdown
+    #expect(markdown.contains("| paper resnet34: 3 seeds | paper resnet34 seed 2, paper resnet34 seed 0, "))
+    #expect(
+      markdown.contains("| no | 95.00 | 95.45 | 95.00 | 94.99 | 99.30 |"), "members' mean accuracy last")
+
+    // Written and read back as the next report's earlier results.
+    let out = try TemporaryFolder()
+    defer { out.remove() }
+    try report.write(to: out.path)
+    #expect(ExperimentReport.earlierEnsembles(in: out.path) == report.ensembles)
+    #expect(ExperimentReport.earlierEnsembles(in: out.path + "/missing").isEmpty)
+  }
+
+  /// Ten 28x28 images: image n is filled with the value 20 * n and labelled n.
+  static let images = LabeledImages(
+    rows: 28, cols: 28, pixels: (0..<10).flatMap { [UInt8](repeating: UInt8(20 * $0), count: 784) },
+    labels: (0..<10).map(UInt8.init))
+
+  static let png: ([UInt8], Int, Int) -> [UInt8] = { ImageEncoder.png($0, width: $1, height: $2) }
+
+  @Test func errorGridHasOneTilePerMisclassifiedImage() throws {
+    let errors = [
+      MisclassifiedImage(index: 3, label: 3, predicted: 5, confidence: 0.874),
+      MisclassifiedImage(index: 8, label: 8, predicted: 0, confidence: 0.51),
+      MisclassifiedImage(index: 1, label: 1, predicted: 7, confidence: 0.99),
+    ]
+    let svg = ErrorGrid(title: "three errors", images: Self.images, errors: errors, pngEncoder: Self.png).svg
+    let tiles = svg.components(separatedBy: "<image ").dropFirst()
+    #expect(tiles.count == 3)
+    for label in ["1 → 7 (99%)", "3 → 5 (87%)", "8 → 0 (51%)"] { #expect(svg.contains(label), "\(label)") }
+    // Ordered by true class; each tile is the PNG of its test image.
+    for (tile, index) in zip(tiles, [1, 3, 8]) {
+      let base64 = try #require(tile.split(separator: "base64,").last?.split(separator: "\"").first)
+      let png = try #require(Data(base64Encoded: String(base64)))
+      #expect(
+        [UInt8](png)
+          == ImageEncoder.png([UInt8](repeating: UInt8(20 * index), count: 784), width: 28, height: 28))
+      #expect(tile.contains("<title>test image \(index)</title>"))
+    }
+  }
+
+  @Test func reportDrawsTheBestRunsErrorsFromTheTestSetGiven() throws {
+    var runs = Self.runs
+    runs[2].report.misclassified = [
+      MisclassifiedImage(index: 4, label: 4, predicted: 9, confidence: 0.7),
+      MisclassifiedImage(index: 2, label: 2, predicted: 3, confidence: 0.6),
+    ]
+    let out = try TemporaryFolder()
+    defer { out.remove() }
+    let report = ExperimentReport(runs: runs, testSet: Self.images, pngEncoder: Self.png)
+    try report.write(to: out.path)
+    let svg = try String(contentsOfFile: out.path + "/errors.svg", encoding: .utf8)
+    #expect(svg.components(separatedBy: "<image ").count == 3)
+    let markdown = try String(contentsOfFile: out.path + "/REPORT.md", encoding: .utf8)
+    #expect(markdown.contains("![Misclassified test images of paper resnet34 seed 2](errors.png)"))
+    #expect(
+      try Self.json(String(contentsOfFile: out.path + "/results.json", encoding: .utf8))["best_model_errors"]
+        as? [Int] == [2, 4])
+    for name in ["REPORT.md", "results.json", "convergence.svg"] {
+      #expect(FileManager.default.fileExists(atPath: out.path + "/" + name), "\(name)")
+    }
+
+    // Another test set (labels that disagree): no grid, a sentence why, and no stale errors.svg.
+    let shuffled = LabeledImages(
+      rows: 28, cols: 28, pixels: Self.images.pixels, labels: Self.images.labels.reversed())
+    let other = ExperimentReport(runs: runs, testSet: shuffled, pngEncoder: Self.png)
+    #expect(other.errorGrid.grid == nil)
+    #expect(
+      other.errorGrid.note?.contains("test image 4 is labelled 5 in the test set given, 4 in metrics.json")
+        == true)
+    try other.write(to: out.path)
+    #expect(!FileManager.default.fileExists(atPath: out.path + "/errors.svg"))
+    #expect(
+      try String(contentsOfFile: out.path + "/REPORT.md", encoding: .utf8).contains(
+        "its errors are not drawn"))
+  }
+
+  @Test func convergenceFigureSmoothsTheLossAndDrawsBandsOverSeeds() {
+    #expect(ConvergenceChart.movingAverage([1, 2, 3, 4, 5], window: 3) == [1.5, 2, 3, 4, 4.5])
+    let chart = ConvergenceChart(groups: RunGroup.grouping(Array(Self.runs.prefix(4))))
+    #expect(chart.series.map(\.name) == ["paper resnet34, 3 seeds", "paper resnet34 nomaxpool, 1 seed"])
+    let svg = chart.svg
+    // The three seeds differ, so their group has a loss band and an accuracy band; one seed none.
+    #expect(svg.components(separatedBy: "<polygon").count - 1 == 2)
+    // Per group: the faint raw loss, the smoothed loss, the accuracy line.
+    #expect(svg.components(separatedBy: "<polyline").count - 1 == 6)
+    #expect(svg.contains("stroke-opacity=\"0.2\""))
+  }
+}
