@@ -2,13 +2,15 @@ import DigitsData
 import Foundation
 
 /// One pass over the training batches, step after step, until the batches run out or the run
-/// is cancelled.
+/// is cancelled. Each step's loss and learning rate go to the run's event log, if it has one.
 struct EpochLoop {
   struct Result {
     var loss: Float
     var accuracy: Float
     var losses: [Float]
     var completed: Bool
+    /// Training images per second over the epoch's steps (validation not included).
+    var imagesPerSecond: Double
   }
 
   let step: TrainingStep
@@ -19,7 +21,7 @@ struct EpochLoop {
 
   func run(
     _ batches: inout BatchIterator, epoch: Int, firstIteration: Int, observer: (any TrainingObserver)?,
-    lastGood: String?
+    lastGood: String?, events: inout EventLog?
   ) throws -> Result {
     batches.startEpoch()
     var losses: [Float] = []
@@ -37,6 +39,8 @@ struct EpochLoop {
       }
       guard let outcome else { break }
       losses.append(outcome.loss)
+      try events?.step(
+        firstIteration + losses.count, loss: outcome.loss, learningRate: step.optimizer.learningRate)
       lossSum += Double(outcome.loss) * Double(outcome.images)
       correct += outcome.correct
       seen += outcome.images
@@ -47,6 +51,7 @@ struct EpochLoop {
     }
     return Result(
       loss: Float(lossSum / Double(max(seen, 1))), accuracy: Float(correct) / Float(max(seen, 1)),
-      losses: losses, completed: losses.count == batches.batchesPerEpoch)
+      losses: losses, completed: losses.count == batches.batchesPerEpoch,
+      imagesPerSecond: Double(seen) / max(Date().timeIntervalSince(started), 1e-9))
   }
 }

@@ -14,7 +14,7 @@ public struct TrainingOutcome {
 
 /// The training loop of SPEC.md: seeded split and initialisation, the optimiser on shuffled
 /// mini-batches, validation every epoch, early stopping that restores the best weights and, with
-/// a run folder, atomic checkpoints each epoch and bit-for-bit `resume`.
+/// a run folder, atomic checkpoints each epoch, TensorBoard event files and bit-for-bit `resume`.
 ///
 ///     let data = TrainingData(try MNIST.load(directory: MNIST.bundledDirectory, verifyChecksums: true))
 ///     let outcome = try Trainer(config: TrainingConfig()).train(data)
@@ -79,6 +79,7 @@ public final class Trainer {
       try folder.create()
       try writeAtomically(encodeJSON(config), to: folder.config)
     }
+    var events = try folder.map { try EventLog(folder: $0, firstStep: state.iteration + 1) }
     observer?.runStarted(
       config: config, trainCount: split.trainIndices.count, validationCount: split.validationIndices.count,
       parameterCount: model.parameterCount, resumedEpoch: state.epoch)
@@ -106,7 +107,8 @@ public final class Trainer {
       observer?.epochStarted(epoch: epoch, epochs: config.epochs, batches: batches.batchesPerEpoch)
       let train = try loop.run(
         &batches, epoch: epoch, firstIteration: state.iteration, observer: observer,
-        lastGood: folder.map(\.last).flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil })
+        lastGood: folder.map(\.last).flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil },
+        events: &events)
       if cancellation.isCancelled && train.completed == false { break }
       history.steps += train.losses.enumerated().map { (state.iteration + $0.offset + 1, $0.element) }
       state.iteration += train.losses.count
@@ -127,6 +129,9 @@ public final class Trainer {
         validationLoss: validation?.loss ?? .nan, validationAccuracy: validation?.accuracy ?? .nan,
         learningRate: optimizer.learningRate, seconds: Date().timeIntervalSince(started))
       history.epochs.append(record)
+      // On disk before the resume state: a resumed run never lacks an epoch's events.
+      try events?.epoch(record, lastIteration: state.iteration, imagesPerSecond: train.imagesPerSecond)
+      try events?.flush()
       state.epoch = epoch
       state.generator = batches.generator
       if let folder {
@@ -139,6 +144,7 @@ public final class Trainer {
       observer?.epochFinished(record, improved: improved, stopping: stopping)
     }
     if cancellation.isCancelled {
+      try events?.flush()
       throw TrainingError.interrupted(path: folder?.path ?? "(memory)", epoch: state.epoch)
     }
 
@@ -161,6 +167,8 @@ public final class Trainer {
     report?.trainSeconds = history.epochs.map(\.seconds).reduce(0, +)
     report?.trainImages = split.trainIndices.count
     report?.validationImages = split.validationIndices.count
+    if let report { try events?.test(report, lastIteration: state.iteration) }
+    try events?.flush()
     if let folder, let report { try writeAtomically(encodeJSON(report), to: folder.metrics) }
     return TrainingOutcome(classifier: classifier, history: history, report: report)
   }
