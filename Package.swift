@@ -60,8 +60,14 @@ let package = Package(
     .target(
       name: "DigitsImaging", dependencies: ["CDigitsStbImage", "DigitsData"], swiftSettings: optimisedKernels),
 
+    // ONNX export of trained classifiers, with its own small protobuf encoder: a target of its own
+    // so that training neither compiles nor tests a serialisation format it does not use.
+    .target(name: "DigitsExport", dependencies: ["DigitsTraining"]),
+
     // MARK: The library's one module: re-exports the layers above and adds DigitRecognizer.
-    .target(name: "DigitsKit", dependencies: ["DigitsTraining", "DigitsImaging"], swiftSettings: fastMath),
+    .target(
+      name: "DigitsKit", dependencies: ["DigitsTraining", "DigitsImaging", "DigitsExport"],
+      swiftSettings: fastMath),
 
     // MARK: Web server (`digits serve`): its own target so the numeric and training layers
     // build and test without SwiftNIO.
@@ -91,6 +97,10 @@ let package = Package(
     // "digits" so that the CLI's ensemble evaluation can be compared with the library's.
     .testTarget(name: "DigitsKitTests", dependencies: ["DigitsKit", "TestSupport", "digits"]),
     .testTarget(name: "DataTests", dependencies: ["DigitsData", "TestSupport"]),
+    // "digits" so that `digits export` can be compared with the library's export; CZlib for the
+    // CRC-32 that identifies the exported bytes ONNX Runtime ran.
+    .testTarget(
+      name: "ExportTests", dependencies: ["DigitsExport", "TestSupport", "CDigitsZlib", "digits"]),
     // CZlib: the tests write the PNG variants stb_image_write cannot (16-bit, palette) by hand.
     .testTarget(name: "ImagingTests", dependencies: ["DigitsImaging", "TestSupport", "CDigitsZlib"]),
     // "digits" so that building the tests also links the executable the CLI tests run.

@@ -1,6 +1,8 @@
-// The one module a Swift program imports to classify, train and evaluate: it brings the layers
-// below it (data, models, training, image import, worker control) into scope with it.
+// The one module a Swift program imports to classify, train, evaluate and export: it brings the
+// layers below it (data, models, training, image import, ONNX export, worker control) into scope
+// with it.
 @_exported import DigitsData
+@_exported import DigitsExport
 @_exported import DigitsImaging
 @_exported import DigitsKernels
 @_exported import DigitsModels

@@ -72,6 +72,10 @@ public final class ResNet: Layer {
 
   public var parameterCount: Int { parameters.count }
 
+  /// The layers in the order forward runs them (stem, blocks, pooling, fc), for code that walks
+  /// the network, such as an exporter.
+  public var layers: [any Layer] { network.layers }
+
   /// torchvision's initialisation: conv weights kaiming_normal_(fan_out, relu); BN weight 1,
   /// bias 0, running stats reset; fc weight and bias U(±1/sqrt(fan_in)) (Linear's default).
   public func initialize<G: RandomNumberGenerator>(using generator: inout G) {

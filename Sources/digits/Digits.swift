@@ -12,7 +12,7 @@ struct Digits: AsyncParsableCommand {
       and reads and writes torchvision-compatible safetensors checkpoints.
       """,
     subcommands: [
-      Train.self, Evaluate.self, Experiment.self, Predict.self, Bench.self, Serve.self,
+      Train.self, Evaluate.self, Experiment.self, Predict.self, Bench.self, Serve.self, Export.self,
     ]
   )
 

@@ -5,25 +5,10 @@ import Testing
 /// End to end: `digits` as a process. Bad input must end with a non-zero status and exactly one
 /// line on stderr that names the flag or the file, never a crash or a usage dump.
 @Suite struct CommandLineTests {
-  /// Checks the one-line failure and returns that line.
-  @discardableResult
-  private func expectOneLineFailure(
-    _ result: DigitsProcess.Result, mentioning needles: [String],
-    sourceLocation: SourceLocation = #_sourceLocation
-  ) -> String {
-    #expect(!result.signalled, "ended by a signal: \(result.stderr)", sourceLocation: sourceLocation)
-    #expect(result.status != 0, sourceLocation: sourceLocation)
-    #expect(result.stderrLines.count == 1, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
-    for needle in needles {
-      #expect(result.stderr.contains(needle), "stderr: \(result.stderr)", sourceLocation: sourceLocation)
-    }
-    return result.stderr
-  }
-
   @Test func helpListsEverySubcommand() throws {
     let result = try DigitsProcess.run(["--help"])
     #expect(result.status == 0 && !result.signalled)
-    for command in ["train", "evaluate", "predict", "experiment", "bench", "serve"] {
+    for command in ["train", "evaluate", "predict", "experiment", "bench", "serve", "export"] {
       #expect(result.stdout.contains("\n  \(command) "), "--help lacks \(command)")
     }
   }
