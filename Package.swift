@@ -54,7 +54,11 @@ let package = Package(
 
     // MARK: Data and training
     .target(name: "DigitsData", dependencies: ["CDigitsZlib"], swiftSettings: fastMath),
-    .target(name: "DigitsTraining", dependencies: ["DigitsModels", "DigitsData"], swiftSettings: fastMath),
+    // The protobuf wire format, for TensorBoard's event files and ONNX models.
+    .target(name: "DigitsProtobuf"),
+    .target(
+      name: "DigitsTraining", dependencies: ["DigitsModels", "DigitsData", "DigitsProtobuf"],
+      swiftSettings: fastMath),
     // Decoding and MNIST-style preprocessing of user images: its own target so that training and
     // its tests neither compile nor link an image decoder.
     .target(
@@ -62,7 +66,7 @@ let package = Package(
 
     // ONNX export of trained classifiers, with its own small protobuf encoder: a target of its own
     // so that training neither compiles nor tests a serialisation format it does not use.
-    .target(name: "DigitsExport", dependencies: ["DigitsTraining"]),
+    .target(name: "DigitsExport", dependencies: ["DigitsTraining", "DigitsProtobuf"]),
 
     // MARK: The library's one module: re-exports the layers above and adds DigitRecognizer.
     .target(
@@ -100,7 +104,8 @@ let package = Package(
     // "digits" so that `digits export` can be compared with the library's export; CZlib for the
     // CRC-32 that identifies the exported bytes ONNX Runtime ran.
     .testTarget(
-      name: "ExportTests", dependencies: ["DigitsExport", "TestSupport", "CDigitsZlib", "digits"]),
+      name: "ExportTests",
+      dependencies: ["DigitsExport", "DigitsProtobuf", "TestSupport", "CDigitsZlib", "digits"]),
     // CZlib: the tests write the PNG variants stb_image_write cannot (16-bit, palette) by hand.
     .testTarget(name: "ImagingTests", dependencies: ["DigitsImaging", "TestSupport", "CDigitsZlib"]),
     // "digits" so that building the tests also links the executable the CLI tests run.

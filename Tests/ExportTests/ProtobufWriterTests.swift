@@ -1,3 +1,4 @@
+import DigitsProtobuf
 import Testing
 
 @testable import DigitsExport

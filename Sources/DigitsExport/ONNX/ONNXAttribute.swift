@@ -1,3 +1,5 @@
+import DigitsProtobuf
+
 /// onnx.AttributeProto: a named int, float, or list of either, with the `type` discriminator
 /// the IR requires since version 2.
 struct ONNXAttribute {

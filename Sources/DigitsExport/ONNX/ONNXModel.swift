@@ -1,3 +1,5 @@
+import DigitsProtobuf
+
 /// onnx.GraphProto: nodes in topological order, the weights as initializers, and the graph's
 /// inputs and outputs.
 struct ONNXGraph {

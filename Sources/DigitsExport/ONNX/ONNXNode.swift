@@ -1,3 +1,5 @@
+import DigitsProtobuf
+
 /// onnx.NodeProto: one operator of the default (ai.onnx) domain.
 struct ONNXNode {
   let opType: String

@@ -1,3 +1,5 @@
+import DigitsProtobuf
+
 /// onnx.TensorProto, for initializers: dims, data_type, name and the values as raw_data
 /// (little-endian, as the ONNX spec fixes it whatever the machine).
 struct ONNXTensor {

@@ -1,3 +1,5 @@
+import DigitsProtobuf
+
 /// onnx.ValueInfoProto of a float tensor: its name and shape, each dimension a number or a
 /// symbolic name (`dim_param`, e.g. "N" for a batch size chosen at run time).
 struct ONNXValueInfo {

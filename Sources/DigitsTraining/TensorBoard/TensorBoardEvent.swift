@@ -1,3 +1,5 @@
+import DigitsProtobuf
+
 /// The `Event` messages of tensorboard/compat/proto/event.proto that a run writes, encoded:
 /// wall_time (1, double), step (2, int64), then one of file_version (3), summary (5) or
 /// session_log (7). Summary is `repeated Value value = 1` with Value's tag (1) and
@@ -15,7 +17,7 @@ enum TensorBoardEvent {
   /// run's earlier files whose step is `step` or more (orphaned by an interrupted session).
   static func sessionStart(wallTime: Double, step: Int) -> [UInt8] {
     var log = ProtobufWriter()
-    log.varint(1, 1)
+    log.int64(1, 1)
     var event = header(wallTime: wallTime, step: step)
     event.message(7, log)
     return event.bytes
@@ -39,7 +41,7 @@ enum TensorBoardEvent {
     var event = ProtobufWriter()
     event.double(1, wallTime)
     // proto3 leaves a zero step out; protobuf's own serialiser does the same.
-    if step != 0 { event.varint(2, Int64(step)) }
+    if step != 0 { event.int64(2, step) }
     return event
   }
 }
