@@ -9,11 +9,32 @@ public func conv2dForward(
 ) {
   // The transform paths read what `output` holds as a residual right before storing each value.
   let epilogue = ConvEpilogue(bias: bias, residual: accumulate ? UnsafePointer(output) : nil)
-  switch g.algorithm {
-  case .im2colGemm, .pointwiseGemm:
+  let algorithm = g.algorithm
+  if storeThroughEpilogue(
+    algorithm, output: output, input: input, weight: weight, epilogue: epilogue, geometry: g,
+    workspace: workspace)
+  {
+    return
+  }
+  if algorithm == .validTaps {
+    validTapConvForward(
+      output: output, input: input, weight: weight, bias: bias, geometry: g, accumulate: accumulate)
+  } else {
     im2colConvForward(
       output: output, input: input, weight: weight, bias: bias, geometry: g, workspace: workspace,
       accumulate: accumulate)
+  }
+}
+
+/// The algorithms that apply an epilogue as they store (small pointwise GEMM, Winograd, the
+/// 2x2-map form, the single-channel loop) run here and return true; the GEMM paths (im2col,
+/// pointwise, valid taps) return false for the caller to run.
+func storeThroughEpilogue(
+  _ algorithm: ConvAlgorithm, output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
+  weight: UnsafePointer<Float>, epilogue: ConvEpilogue, geometry g: ConvGeometry,
+  workspace: UnsafeMutablePointer<Float>
+) -> Bool {
+  switch algorithm {
   case .smallPointwise:
     smallPointwiseConvForward(
       output: output, input: input, weight: weight, epilogue: epilogue, geometry: g, workspace: workspace)
@@ -26,10 +47,10 @@ public func conv2dForward(
   case .singleChannelDirect:
     singleChannelConvForward(
       output: output, input: input, weight: weight, epilogue: epilogue, geometry: g, workspace: workspace)
-  case .validTaps:
-    validTapConvForward(
-      output: output, input: input, weight: weight, bias: bias, geometry: g, accumulate: accumulate)
+  case .im2colGemm, .pointwiseGemm, .validTaps:
+    return false
   }
+  return true
 }
 
 /// Conv2d backward by `g.algorithm`. Accumulates into `gradWeight` ([OC, KH, KW, C]) and

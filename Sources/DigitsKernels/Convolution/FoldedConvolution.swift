@@ -16,41 +16,32 @@ public func foldedConvForward(
 ) {
   let epilogue = ConvEpilogue(bias: shift, residual: residual, relu: relu)
   let algorithm = g.algorithm
-  switch algorithm {
-  case .smallPointwise:
-    smallPointwiseConvForward(
-      output: output, input: input, weight: weight, epilogue: epilogue, geometry: g, workspace: workspace)
-  case .winograd:
-    winogradConvForward(
-      output: output, input: input, weight: weight, epilogue: epilogue, geometry: g, workspace: workspace)
-  case .twoByTwoMap:
-    twoByTwoMapConvForward(
-      output: output, input: input, weight: weight, epilogue: epilogue, geometry: g, workspace: workspace)
-  case .singleChannelDirect:
-    singleChannelConvForward(
-      output: output, input: input, weight: weight, epilogue: epilogue, geometry: g, workspace: workspace)
-  case .im2colGemm, .pointwiseGemm, .validTaps:
-    let outputPerImage = g.outHeight * g.outWidth * g.outChannels
-    let inputPerImage = g.inHeight * g.inWidth * g.inChannels
-    let imagesPerPass = min(g.batch, max(1, foldedPassFloats / outputPerImage))
-    for start in stride(from: 0, to: g.batch, by: imagesPerPass) {
-      var pass = g
-      pass.batch = min(imagesPerPass, g.batch - start)
-      let passOutput = output + start * outputPerImage
-      let passInput = input + start * inputPerImage
-      fillRows(
-        passOutput, rows: pass.columnRows, columns: g.outChannels, with: shift,
-        adding: residual.map { $0 + start * outputPerImage })
-      if algorithm == .validTaps {
-        validTapConvForward(
-          output: passOutput, input: passInput, weight: weight, bias: nil, geometry: pass, accumulate: true)
-      } else {
-        im2colConvForward(
-          output: passOutput, input: passInput, weight: weight, bias: nil, geometry: pass,
-          workspace: workspace, accumulate: true)
-      }
-      if relu { reluForward(output: passOutput, input: passOutput, count: pass.outputCount) }
+  if storeThroughEpilogue(
+    algorithm, output: output, input: input, weight: weight, epilogue: epilogue, geometry: g,
+    workspace: workspace)
+  {
+    return
+  }
+  let outputPerImage = g.outHeight * g.outWidth * g.outChannels
+  let inputPerImage = g.inHeight * g.inWidth * g.inChannels
+  let imagesPerPass = min(g.batch, max(1, foldedPassFloats / outputPerImage))
+  for start in stride(from: 0, to: g.batch, by: imagesPerPass) {
+    var pass = g
+    pass.batch = min(imagesPerPass, g.batch - start)
+    let passOutput = output + start * outputPerImage
+    let passInput = input + start * inputPerImage
+    fillRows(
+      passOutput, rows: pass.columnRows, columns: g.outChannels, with: shift,
+      adding: residual.map { $0 + start * outputPerImage })
+    if algorithm == .validTaps {
+      validTapConvForward(
+        output: passOutput, input: passInput, weight: weight, bias: nil, geometry: pass, accumulate: true)
+    } else {
+      im2colConvForward(
+        output: passOutput, input: passInput, weight: weight, bias: nil, geometry: pass,
+        workspace: workspace, accumulate: true)
     }
+    if relu { reluForward(output: passOutput, input: passOutput, count: pass.outputCount) }
   }
 }
 
