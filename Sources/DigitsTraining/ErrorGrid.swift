@@ -13,6 +13,9 @@ public struct ErrorGrid {
   /// `ImageEncoder.png` (the training layer links no image codec of its own).
   public var pngEncoder: (_ pixels: [UInt8], _ width: Int, _ height: Int) -> [UInt8]
   public var columns = 12
+  /// The most tiles drawn: a model barely trained gets thousands wrong, and rsvg-convert cannot
+  /// render an image above 32,767 pixels; any model worth a report gets far fewer wrong.
+  public var maximumTiles = 600
 
   public init(
     title: String, images: LabeledImages, errors: [MisclassifiedImage],
@@ -46,16 +49,19 @@ public struct ErrorGrid {
     let cellWidth = max(tileWidth, 72) + 16
     let cellHeight = tileHeight + 30
     let top = 40
-    let rows = (errors.count + columns - 1) / columns
+    let shown = Array(ordered.prefix(maximumTiles))
+    let heading =
+      shown.count < errors.count ? title + " (the first \(shown.count) of \(errors.count))" : title
+    let rows = (shown.count + columns - 1) / columns
     let width = max(columns * cellWidth + 16, 480)
     let height = top + rows * cellHeight + 8
     var parts = [
       "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"\(width)\" height=\"\(height)\" "
         + "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"11\">",
       "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
-      "<text x=\"8\" y=\"24\" font-size=\"14\">\(xmlEscaped(title))</text>",
+      "<text x=\"8\" y=\"24\" font-size=\"14\">\(xmlEscaped(heading))</text>",
     ]
-    for (position, error) in ordered.enumerated() {
+    for (position, error) in shown.enumerated() {
       let x = 8 + position % columns * cellWidth
       let y = top + position / columns * cellHeight
       let start = error.index * images.pixelsPerImage

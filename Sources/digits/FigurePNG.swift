@@ -10,16 +10,23 @@ enum FigurePNG {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["rsvg-convert", "--zoom", "2", "--output", png + ".tmp", svg]
-    process.standardError = FileHandle.nullDevice
+    let problem = Pipe()
+    process.standardError = problem
     do {
       try process.run()
       process.waitUntilExit()
     } catch {
       return "\(name) skipped: rsvg-convert (Debian's librsvg2-bin) could not be started"
     }
+    let said = String(decoding: problem.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      .split(separator: "\n").first.map(String.init)
     guard process.terminationStatus == 0, rename(png + ".tmp", png) == 0 else {
       try? FileManager.default.removeItem(atPath: png + ".tmp")
-      return "\(name) skipped: install rsvg-convert (apt-get install librsvg2-bin) to render it"
+      // env's own complaint when rsvg-convert is missing; rsvg-convert's otherwise.
+      guard let said, !said.contains("No such file") else {
+        return "\(name) skipped: install rsvg-convert (apt-get install librsvg2-bin) to render it"
+      }
+      return "\(name) skipped: rsvg-convert: \(said)"
     }
     return nil
   }
