@@ -96,7 +96,10 @@ public final class Evaluator {
       let logits = model.forward(shifted, context: context)
       _ = labels.withUnsafeBufferPointer { loss.forward(logits, labels: $0.baseAddress!) }
       let total = count * loss.probabilities.channels
-      if view == 0 { meanProbabilities = [Float](repeating: 0, count: total) }
+      if view == 0 {
+        meanProbabilities.removeAll(keepingCapacity: true)
+        meanProbabilities.append(contentsOf: repeatElement(0, count: total))
+      }
       for i in 0..<total { meanProbabilities[i] += loss.probabilities.data[i] / Float(views.count) }
     }
     let classes = meanProbabilities.count / count

@@ -25,13 +25,10 @@ final class WeightAverage {
   func update(from source: ResNet, step: Int) {
     let rate = min(decay, Float(1 + step) / Float(10 + step))
     for (mine, theirs) in zip([model.parameters, model.buffers], [source.parameters, source.buffers]) {
-      for slot in mine.slots {
-        let (average, current) = (mine.values + slot.offset, UnsafePointer(theirs.values + slot.offset))
-        if slot.layout == .counter {
-          average.update(from: current, count: slot.count)
-        } else {
-          exponentialAverage(average, current, count: slot.count, decay: rate)
-        }
+      // One pass over the whole arena, then the counters copied over what it averaged.
+      exponentialAverage(mine.values, theirs.values, count: mine.count, decay: rate)
+      for slot in mine.slots where slot.layout == .counter {
+        (mine.values + slot.offset).update(from: theirs.values + slot.offset, count: slot.count)
       }
     }
   }
