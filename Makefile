@@ -9,8 +9,9 @@ SWIFT_FLAGS ?=
 FUZZ_SECONDS ?= 600
 RUN_FLAGS ?=
 APT_PACKAGES := libopenblas-dev zlib1g-dev libstb-dev librsvg2-bin
-# The tests also drive the drawing page of `digits serve` in headless Chromium.
-TEST_APT_PACKAGES := $(APT_PACKAGES) chromium
+# The tests also drive the drawing page of `digits serve` in headless Chromium, train under
+# mpirun (Open MPI) and between two network namespaces (iproute2).
+TEST_APT_PACKAGES := $(APT_PACKAGES) chromium openmpi-bin iproute2
 # apt-get needs root; sudo only when we are not root already.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -68,9 +68,13 @@ let package = Package(
     // so that training neither compiles nor tests a serialisation format it does not use.
     .target(name: "DigitsExport", dependencies: ["DigitsTraining", "DigitsProtobuf"]),
 
+    // Data-parallel training on Open MPI, which it loads at run time (no build dependency).
+    .target(name: "DigitsDistributed", dependencies: ["DigitsNN"]),
+
     // MARK: The library's one module: re-exports the layers above and adds DigitRecognizer.
     .target(
-      name: "DigitsKit", dependencies: ["DigitsTraining", "DigitsImaging", "DigitsExport"],
+      name: "DigitsKit",
+      dependencies: ["DigitsTraining", "DigitsImaging", "DigitsExport", "DigitsDistributed"],
       swiftSettings: fastMath),
 
     // MARK: Web server (`digits serve`): its own target so the numeric and training layers
@@ -111,6 +115,10 @@ let package = Package(
     // "digits" so that building the tests also links the executable the CLI tests run.
     .testTarget(
       name: "TrainingTests", dependencies: ["DigitsTraining", "DigitsImaging", "TestSupport", "digits"]),
+    // `digits train` under mpirun (Open MPI), as processes.
+    .testTarget(
+      name: "DistributedTests",
+      dependencies: ["DigitsDistributed", "DigitsData", "DigitsKernels", "DigitsNN", "TestSupport", "digits"]),
     // `digits serve` as a process, over real HTTP on loopback and in headless Chromium.
     .testTarget(name: "ServerTests", dependencies: ["DigitsImaging", "DigitsData", "TestSupport", "digits"]),
   ],

@@ -15,6 +15,10 @@ public struct BatchIterator: Sendable {
   public let dropLast: Bool
   /// Distorts each training image anew every epoch; nil hands the images out as they are.
   public var augmentation: Augmentation?
+  /// Data-parallel training: this process takes share `index` of `count` (a contiguous slice)
+  /// of every batch, while the order and the distortions stay those of the whole batch, so the
+  /// processes together see exactly what one process would.
+  public var shard = Shard(index: 0, count: 1)
   /// Save this at the end of an epoch; an iterator built with it replays the next epoch's order.
   public var generator: SeededGenerator
   public private(set) var epochsStarted = 0
@@ -82,13 +86,22 @@ public struct BatchIterator: Sendable {
       position = order.count
       return 0
     }
-    gather(size: size, images: images, labels: labels)
+    let share = shard.slots(of: size)
+    gather(size: size, share: share, images: images, labels: labels)
     position += size
-    return size
+    return share.count
   }
 
+  /// Images in the whole batch `next` handed out last (all shards together).
+  public var lastBatchSize: Int {
+    let remainder = count % batchSize
+    return position < order.count || remainder == 0 ? batchSize : remainder
+  }
+
+  /// Fills `images`/`labels` with this shard's slots `share` of the batch of `size`, drawing the
+  /// distortions of every slot so that the generator advances as for the whole batch.
   private mutating func gather(
-    size: Int, images: UnsafeMutablePointer<Float>, labels: UnsafeMutablePointer<Int32>
+    size: Int, share: Range<Int>, images: UnsafeMutablePointer<Float>, labels: UnsafeMutablePointer<Int32>
   ) {
     let pixelsPerImage = data.pixelsPerImage
     data.pixels.withUnsafeBufferPointer { pixelBuffer in
@@ -96,16 +109,18 @@ public struct BatchIterator: Sendable {
         lookupTable.withUnsafeBufferPointer { tableBuffer in
           let (pixels, table) = (pixelBuffer.baseAddress!, tableBuffer.baseAddress!)
           for slot in 0..<size {
+            let distortion = augmentation?.draw(rows: data.rows, cols: data.cols, generator: &generator)
+            guard share.contains(slot) else { continue }
             let index = order[position + slot]
             let source = pixels + index * pixelsPerImage
-            let target = images + slot * pixelsPerImage
-            if let augmentation {
-              augmentation.draw(rows: data.rows, cols: data.cols, generator: &generator).apply(
+            let target = images + (slot - share.lowerBound) * pixelsPerImage
+            if let distortion {
+              distortion.apply(
                 source, rows: data.rows, cols: data.cols, into: target, normalization: normalization)
             } else {
               for pixel in 0..<pixelsPerImage { target[pixel] = table[Int(source[pixel])] }
             }
-            labels[slot] = Int32(labelBuffer[index])
+            labels[slot - share.lowerBound] = Int32(labelBuffer[index])
           }
         }
       }
@@ -121,5 +136,21 @@ public struct BatchIterator: Sendable {
       throw DataError.invalidParameter(
         name: "indices", detail: "index \(bad) is outside the \(count) images of the data set")
     }
+  }
+}
+
+/// Share `index` of `count` equal shares (sizes differing by at most one) of every batch.
+public struct Shard: Equatable, Sendable {
+  public let index: Int
+  public let count: Int
+
+  public init(index: Int, count: Int) {
+    precondition(count >= 1 && (0..<count).contains(index), "shard \(index) of \(count)")
+    (self.index, self.count) = (index, count)
+  }
+
+  /// This shard's slots of a batch of `size`: a contiguous range, in shard order.
+  public func slots(of size: Int) -> Range<Int> {
+    size * index / count..<size * (index + 1) / count
   }
 }

@@ -82,18 +82,20 @@ public func batchNormApply(
 /// mean/invStd). With `relu`, gradOutput is first masked by output > 0 (fused ReLU).
 /// Accumulates gradGamma/gradBeta [C]; overwrites gradInput [rows, C].
 /// Train: dx = gamma·invStd·(dy - Σdy/n - x̂·Σ(dy·x̂)/n); eval: dx = gamma·invStd·dy.
+/// With `across` (synchronised BatchNorm), Σdy, Σ(dy·x̂) and n are those of the whole group's
+/// batch, while gradGamma/gradBeta keep this process's sums (the gradient all-reduce adds them).
 public func batchNormBackward(
   gradInput: UnsafeMutablePointer<Float>, gradGamma: UnsafeMutablePointer<Float>,
   gradBeta: UnsafeMutablePointer<Float>,
   gradOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, output: UnsafePointer<Float>,
   mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, gamma: UnsafePointer<Float>,
-  rows: Int, channels: Int, relu: Bool, training: Bool
+  rows: Int, channels: Int, relu: Bool, training: Bool, across: BatchNormGroup? = nil
 ) {
   withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * channels) { buffer in
     batchNormBackward(
       gradInput: gradInput, gradGamma: gradGamma, gradBeta: gradBeta, gradOutput: gradOutput, input: input,
       output: output, mean: mean, invStd: invStd, gamma: gamma, rows: rows, channels: channels, relu: relu,
-      training: training, coefficients: buffer.baseAddress!)
+      training: training, across: across, coefficients: buffer.baseAddress!)
   }
 }
 
@@ -103,7 +105,8 @@ private func batchNormBackward(
   gradBeta: UnsafeMutablePointer<Float>,
   gradOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, output: UnsafePointer<Float>,
   mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, gamma: UnsafePointer<Float>,
-  rows: Int, channels: Int, relu: Bool, training: Bool, coefficients: UnsafeMutablePointer<Float>
+  rows: Int, channels: Int, relu: Bool, training: Bool, across: BatchNormGroup?,
+  coefficients: UnsafeMutablePointer<Float>
 ) {
   let (scale, slope, offset) = (coefficients, coefficients + channels, coefficients + 2 * channels)
   withBlockedColumnReduction(rows: rows, columns: channels, values: 2) { row, block in
@@ -116,16 +119,23 @@ private func batchNormBackward(
       sumDy.store8(sumDy.load8(lanes: lanes) + g, lanes: lanes)
       sumDyXhat.store8(sumDyXhat.load8(lanes: lanes) + g * xHat, lanes: lanes)
     }
-  } body: { sums in
-    let n = Float(rows)
-    for c in 0..<channels {
-      let sumDy = Float(sums[c])
-      let sumDyXhat = Float(sums[channels + c])
-      gradBeta[c] += sumDy
-      gradGamma[c] += sumDyXhat
-      scale[c] = gamma[c] * invStd[c]
-      slope[c] = training ? -scale[c] * sumDyXhat / n : 0
-      offset[c] = training ? -scale[c] * sumDy / n : 0
+  } body: { localSums in
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * channels) { buffer in
+      let sums = buffer.baseAddress!
+      sums.update(from: localSums, count: 2 * channels)
+      for c in 0..<channels {
+        gradBeta[c] += Float(sums[c])
+        gradGamma[c] += Float(sums[channels + c])
+      }
+      if training, let across { across.sum(sums, 2 * channels) }
+      let n = Float(training ? across?.rows ?? rows : rows)
+      for c in 0..<channels {
+        let sumDy = Float(sums[c])
+        let sumDyXhat = Float(sums[channels + c])
+        scale[c] = gamma[c] * invStd[c]
+        slope[c] = training ? -scale[c] * sumDyXhat / n : 0
+        offset[c] = training ? -scale[c] * sumDy / n : 0
+      }
     }
   }
   parallelChunks(rows, grain: max(1, 16384 / channels)) { range in
@@ -149,4 +159,35 @@ private func gated(_ dy: UnsafePointer<Float>, _ y: UnsafePointer<Float>, relu: 
   let gradient = dy.load8(lanes: lanes)
   guard relu else { return gradient }
   return Float8().replacing(with: gradient, where: y.load8(lanes: lanes) .> 0)
+}
+
+/// The processes a synchronised BatchNorm normalises over: `rows` of the whole batch (all
+/// processes' N·H·W) and `sum`, which adds a buffer of Doubles over the processes in place.
+public struct BatchNormGroup {
+  public let rows: Int
+  public let sum: (UnsafeMutablePointer<Double>, Int) -> Void
+
+  public init(rows: Int, sum: @escaping (UnsafeMutablePointer<Double>, Int) -> Void) {
+    (self.rows, self.sum) = (rows, sum)
+  }
+}
+
+/// The group's mean and biased variance per channel from each process's [rows, mean[C],
+/// variance[C]] (Chan et al.'s pairwise combination in Double: no E[x²] - mean² cancellation).
+public func batchNormCombineStatistics(
+  mean: UnsafeMutablePointer<Float>, variance: UnsafeMutablePointer<Float>, parts: [[Float]], channels: Int
+) {
+  let total = parts.reduce(0.0) { $0 + Double($1[0]) }
+  for c in 0..<channels {
+    var combined = 0.0
+    for part in parts { combined += Double(part[0]) * Double(part[1 + c]) }
+    combined /= total
+    var squares = 0.0
+    for part in parts {
+      let (n, m, v) = (Double(part[0]), Double(part[1 + c]), Double(part[1 + channels + c]))
+      squares += n * v + n * (m - combined) * (m - combined)
+    }
+    mean[c] = Float(combined)
+    variance[c] = Float(squares / total)
+  }
 }

@@ -2,6 +2,7 @@
 // layers below it (data, models, training, image import, ONNX export, worker control) into scope
 // with it.
 @_exported import DigitsData
+@_exported import DigitsDistributed
 @_exported import DigitsExport
 @_exported import DigitsImaging
 @_exported import DigitsKernels

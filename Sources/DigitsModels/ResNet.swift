@@ -103,6 +103,34 @@ public final class ResNet: Layer {
     network.backward(gradOutput, context: context)
   }
 
+  /// For each top-level layer and each residual block, the lowest parameter-arena offset of its
+  /// parameters: once it has run backward, every gradient from there to the arena's end is final
+  /// (backward visits them in reverse construction order, which is the arena's order).
+  public var gradientStarts: [ObjectIdentifier: Int] {
+    var starts: [ObjectIdentifier: Int] = [:]
+    func start(of layer: any Layer) -> Int? {
+      var lowest: Int?
+      visit(layer) { leaf in
+        let offsets: [Int]
+        switch leaf {
+        case let conv as Conv2d: offsets = [conv.weight.offset] + (conv.bias.map { [$0.offset] } ?? [])
+        case let norm as BatchNorm2d: offsets = [norm.weight.offset, norm.bias.offset]
+        case let linear as Linear: offsets = [linear.weight.offset] + (linear.bias.map { [$0.offset] } ?? [])
+        default: offsets = []
+        }
+        lowest = ([lowest].compactMap { $0 } + offsets).min()
+      }
+      return lowest
+    }
+    for layer in network.layers {
+      starts[ObjectIdentifier(layer)] = start(of: layer)
+      if let stage = layer as? Sequential {
+        for block in stage.layers { starts[ObjectIdentifier(block)] = start(of: block) }
+      }
+    }
+    return starts.compactMapValues { $0 }
+  }
+
   /// The convolutions in construction order (for FLOP counts).
   public var convolutions: [Conv2d] {
     var result: [Conv2d] = []

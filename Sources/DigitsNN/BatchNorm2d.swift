@@ -22,6 +22,9 @@ public final class BatchNorm2d: Layer {
   private let invStd: UnsafeMutablePointer<Float>
   private let variance: UnsafeMutablePointer<Float>
   private var normalisedWithBatchStatistics = true
+  /// Rows the last training forward's statistics covered: this batch's, or the whole group's
+  /// under synchronised BatchNorm.
+  private var groupRows = 0
 
   public init(
     parameters: ParameterArena, buffers: ParameterArena, name: String, channels: Int,
@@ -65,9 +68,18 @@ public final class BatchNorm2d: Layer {
     normalisedWithBatchStatistics = context.training
     if context.training {
       batchNormStatistics(mean: mean, variance: variance, input: input.data, rows: rows, channels: channels)
+      groupRows = rows
+      if let group = context.synchronizedBatchNorm, group.size > 1 {
+        let part =
+          [Float(rows)] + UnsafeBufferPointer(start: mean, count: channels)
+          + UnsafeBufferPointer(start: variance, count: channels)
+        let parts = group.allGather(part)
+        batchNormCombineStatistics(mean: mean, variance: variance, parts: parts, channels: channels)
+        groupRows = parts.reduce(0) { $0 + Int($1[0]) }
+      }
       batchNormUpdateRunning(
         runningMean: runningMean.value, runningVariance: runningVariance.value, mean: mean,
-        variance: variance, rows: rows, channels: channels, momentum: momentum)
+        variance: variance, rows: groupRows, channels: channels, momentum: momentum)
       batchesTracked.value[0] += 1
     } else {
       mean.update(from: runningMean.value, count: channels)
@@ -100,7 +112,10 @@ public final class BatchNorm2d: Layer {
       gradInput: gradInput.data, gradGamma: weight.gradient, gradBeta: bias.gradient,
       gradOutput: gradOutput.data, input: input.data, output: output.data, mean: mean,
       invStd: invStd, gamma: weight.value, rows: input.rows, channels: channels, relu: fusedReLU,
-      training: normalisedWithBatchStatistics)
+      training: normalisedWithBatchStatistics,
+      across: context.synchronizedBatchNorm.flatMap { group in
+        group.size > 1 ? BatchNormGroup(rows: groupRows, sum: { group.allReduceSum($0, count: $1) }) : nil
+      })
     return gradInput
   }
 }

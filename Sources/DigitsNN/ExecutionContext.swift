@@ -8,6 +8,12 @@ public final class ExecutionContext {
   public let inference: Bool
   /// When set, containers time each leaf layer into it (see `digits bench --profile`).
   public var profile: OperationProfile?
+  /// When set (training only), BatchNorm normalises over the batch of every process in the group
+  /// (SyncBatchNorm), not only this process's share.
+  public var synchronizedBatchNorm: (any Communicator)?
+  /// Called after each layer of a `Sequential` has run backward (its parameter gradients are
+  /// then final), e.g. to start all-reducing them while the layers before it still run.
+  public var backwardFinished: ((any Layer) -> Void)?
   private var workspaceCapacity = 0
   private var workspaceStorage = UnsafeMutablePointer<Float>.allocate(capacity: 0)
 

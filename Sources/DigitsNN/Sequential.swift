@@ -84,6 +84,7 @@ public final class Sequential: Layer {
     var g = gradOutput
     for layer in slice.reversed() {
       g = context.timed(layer, "backward") { layer.backward(g, context: context) }
+      context.backwardFinished?(layer)
     }
     return g
   }

@@ -18,6 +18,17 @@ public struct BenchmarkResult: Codable, Sendable {
   public var threads: Int
   /// Share of the timed training steps per operation kind (with --profile).
   public var profile: [String: Double]?
+  /// Data-parallel runs (under mpirun): the processes, the seconds per step spent computing and
+  /// inside collectives (gradient all-reduce, BatchNorm buffers or statistics, loss totals), the
+  /// share of the all-reduce hidden behind the backward pass, and the gradient all-reduce alone:
+  /// its seconds and bus bandwidth, 2(N-1)/N x bytes / seconds, in GB/s.
+  public var processes: Int?
+  public var computeSecondsPerStep: Double?
+  public var communicationSecondsPerStep: Double?
+  public var allReduceHiddenShare: Double?
+  public var allReduceSeconds: Double?
+  public var allReduceBusGBPerS: Double?
+  public var gradientMegabytes: Double?
 }
 
 public enum Benchmark {
@@ -26,19 +37,19 @@ public enum Benchmark {
   /// over `inferenceBatches` batches of 1024 test images after one warm-up batch.
   public static func run(
     config: TrainingConfig, data: MNIST, steps: Int, inferenceBatches: Int, profile: Bool,
-    progress: (String) -> Void
+    communicator: any Communicator = SingleProcess(), progress: (String) -> Void
   ) throws -> BenchmarkResult {
     try OpenBLAS.require()
     return try Workers.run(config.threads) {
       try measure(
         config: config, data: data, steps: steps, inferenceBatches: inferenceBatches, profile: profile,
-        progress: progress)
+        communicator: communicator, progress: progress)
     }
   }
 
   private static func measure(
     config: TrainingConfig, data: MNIST, steps: Int, inferenceBatches: Int, profile: Bool,
-    progress: (String) -> Void
+    communicator: any Communicator, progress: (String) -> Void
   ) throws -> BenchmarkResult {
     let model = ResNet(config.model, classes: MNIST.classes, stem: config.stem)
     var generator = SeededGenerator(seed: 0)
@@ -49,9 +60,11 @@ public enum Benchmark {
     }
     let step = TrainingStep(
       model: model, optimizer: config.makeOptimizer(model.parameters), labelSmoothing: config.labelSmoothing,
-      average: average)
+      average: average, communicator: communicator, synchronizedBatchNorm: config.syncBatchNorm,
+      bucketFloats: config.bucketFloats)
     var batches = try BatchIterator(data: data.train, batchSize: config.batchSize, dropLast: true, seed: 1)
     batches.augmentation = config.augment ? .standard : nil
+    batches.shard = Shard(index: communicator.rank, count: communicator.size)
     let operations = OperationProfile()
 
     func timedStep() throws {
@@ -66,15 +79,21 @@ public enum Benchmark {
     for _ in 0..<2 { try timedStep() }
     let flopsPerImage = trainingFLOPsPerImage(model)
     if profile { step.context.profile = operations }
+    let communicatedBefore = communicator.secondsCommunicating
+    let exposedBefore = step.exposedAllReduceSeconds
     let started = DispatchTime.now().uptimeNanoseconds
     for index in 0..<steps {
       progress("training step \(index + 1)/\(steps)")
       try timedStep()
     }
     let trainSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+    let communicated = communicator.secondsCommunicating - communicatedBefore
+    let exposed = (step.exposedAllReduceSeconds - exposedBefore) / Double(steps)
     let peakRSS = peakResidentMegabytes()
+    let allReduce =
+      communicator.size > 1 ? timeAllReduce(model.parameters, communicator, progress: progress) : nil
 
-    let inference = Evaluator(batchSize: 1024)
+    let inference = Evaluator(batchSize: 1024, communicator: communicator)
     let inferenceImages = 1024 * inferenceBatches
     let indices = Array(0..<inferenceImages).map { $0 % data.test.count }
     progress("inference warm-up")
@@ -92,11 +111,38 @@ public enum Benchmark {
       shares = operations.seconds.mapValues { $0 / trainSeconds }
       shares?["other (loss, data, checks, framework)"] = max(0, trainSeconds - measured) / trainSeconds
     }
-    return BenchmarkResult(
+    var result = BenchmarkResult(
       model: config.model.rawValue, batchSize: config.batchSize, trainImagesPerS: trainImagesPerS,
       inferImagesPerS: Double(inferenceImages) / inferSeconds,
       trainGflops: trainImagesPerS * flopsPerImage / 1e9,
       peakRssMb: peakRSS, threads: config.threads, profile: shares)
+    if let allReduce {
+      let bytes = Double(model.parameters.count * MemoryLayout<Float>.stride)
+      let ranks = Double(communicator.size)
+      result.processes = communicator.size
+      result.computeSecondsPerStep = (trainSeconds - communicated) / Double(steps)
+      result.communicationSecondsPerStep = communicated / Double(steps)
+      // What the step still waits for after backward, against the all-reduce alone.
+      result.allReduceHiddenShare = max(0, 1 - exposed / allReduce)
+      result.allReduceSeconds = allReduce
+      result.allReduceBusGBPerS = 2 * (ranks - 1) / ranks * bytes / allReduce / 1e9
+      result.gradientMegabytes = bytes / 1e6
+    }
+    return result
+  }
+
+  /// The median time of five all-reduces of the whole gradient arena, after one warm-up.
+  private static func timeAllReduce(
+    _ arena: ParameterArena, _ communicator: any Communicator, progress: (String) -> Void
+  ) -> Double {
+    progress("all-reduce of the gradients, 5 times")
+    communicator.allReduceSum(arena.gradients, count: arena.count)
+    let times = (0..<5).map { _ in
+      let start = DispatchTime.now().uptimeNanoseconds
+      communicator.allReduceSum(arena.gradients, count: arena.count)
+      return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+    return times.sorted()[2]
   }
 
   /// 3 × 2 × (multiply-adds of every conv and linear layer) per image, every kernel tap

@@ -23,6 +23,10 @@ public final class Evaluator {
   /// Whether each image's probabilities are the mean over its shifted views (the loss is then
   /// the mean of -log of that mean at the true class).
   public let testTimeAugmentation: Bool
+  /// Data-parallel evaluation: each process runs a contiguous run of whole batches and every
+  /// process receives all the results, so they equal one process's exactly (the same batches,
+  /// the loss summed in the same order).
+  public let communicator: any Communicator
   private let context = ExecutionContext.inference()
   private let loss = CrossEntropyLoss()
   private let images = Tensor()
@@ -31,9 +35,12 @@ public final class Evaluator {
   private var meanProbabilities: [Float] = []
 
   /// `batchSize` images per forward pass.
-  public init(batchSize: Int = 256, testTimeAugmentation: Bool = false) {
+  public init(
+    batchSize: Int = 256, testTimeAugmentation: Bool = false, communicator: any Communicator = SingleProcess()
+  ) {
     self.batchSize = batchSize
     self.testTimeAugmentation = testTimeAugmentation
+    self.communicator = communicator
     labels = [Int32](repeating: 0, count: batchSize)
   }
 
@@ -42,13 +49,33 @@ public final class Evaluator {
     keepProbabilities: Bool = false
   ) throws -> Result {
     try OpenBLAS.require()
+    let all = indices ?? Array(0..<data.count)
+    guard communicator.size > 1 else {
+      return try evaluateBatches(
+        model, data: data, indices: all, normalization: normalization, keepProbabilities: keepProbabilities
+      ).result
+    }
+    let batchCount = (all.count + batchSize - 1) / batchSize
+    let mine = Shard(index: communicator.rank, count: communicator.size).slots(of: batchCount)
+    let part = try evaluateBatches(
+      model, data: data,
+      indices: Array(
+        all[min(mine.lowerBound * batchSize, all.count)..<min(mine.upperBound * batchSize, all.count)]),
+      normalization: normalization, keepProbabilities: keepProbabilities)
+    return Partial.joined(communicator.allGather(part.encoded))
+  }
+
+  /// This process's batches of `indices`, in order.
+  private func evaluateBatches(
+    _ model: ResNet, data: LabeledImages, indices: [Int], normalization: Normalization,
+    keepProbabilities: Bool
+  ) throws -> Partial {
     var batches = try BatchIterator(
       data: data, indices: indices, batchSize: batchSize, normalization: normalization, shuffle: false,
       seed: 0)
     batches.startEpoch()
     images.resize(batch: batchSize, height: data.rows, width: data.cols, channels: 1)
-    var result = Result(loss: 0, labels: [], predictions: [], probabilities: [])
-    var lossSum = 0.0
+    var result = Partial()
     while true {
       let count = labels.withUnsafeMutableBufferPointer {
         batches.next(into: images.data, labels: $0.baseAddress!)
@@ -59,7 +86,8 @@ public final class Evaluator {
         testTimeAugmentation
         ? averagedOverShifts(model, count: count, background: normalization.lookupTable[0])
         : single(model)
-      lossSum += Double(batchLoss) * Double(count)
+      result.batchLosses.append(batchLoss)
+      result.batchSizes.append(count)
       for n in 0..<count {
         let row = probabilities + n * classes
         var best = 0
@@ -71,8 +99,51 @@ public final class Evaluator {
         }
       }
     }
-    result.loss = result.labels.isEmpty ? 0 : Float(lossSum / Double(result.labels.count))
     return result
+  }
+
+  /// One process's share of an evaluation: each batch's mean loss and size, and per image.
+  private struct Partial {
+    var batchLosses: [Float] = []
+    var batchSizes: [Int] = []
+    var labels: [Int] = []
+    var predictions: [Int] = []
+    var probabilities: [Float] = []
+
+    /// The batches' loss summed in order, as one process sums it.
+    var result: Result {
+      var lossSum = 0.0
+      for (loss, size) in zip(batchLosses, batchSizes) { lossSum += Double(loss) * Double(size) }
+      return Result(
+        loss: labels.isEmpty ? 0 : Float(lossSum / Double(labels.count)), labels: labels,
+        predictions: predictions, probabilities: probabilities)
+    }
+
+    /// [batches, images, losses, sizes, labels, predictions, probabilities] (counts and classes
+    /// are exact in a Float below 2²⁴).
+    var encoded: [Float] {
+      [Float(batchLosses.count), Float(labels.count)] + batchLosses + batchSizes.map(Float.init)
+        + labels.map(Float.init) + predictions.map(Float.init) + probabilities
+    }
+
+    /// The processes' parts, in rank order, as one result.
+    static func joined(_ parts: [[Float]]) -> Result {
+      var whole = Partial()
+      for part in parts {
+        let (batches, images) = (Int(part[0]), Int(part[1]))
+        var rest = part[2...]
+        func take(_ n: Int) -> ArraySlice<Float> {
+          defer { rest = rest.dropFirst(n) }
+          return rest.prefix(n)
+        }
+        whole.batchLosses += take(batches)
+        whole.batchSizes += take(batches).map { Int($0) }
+        whole.labels += take(images).map { Int($0) }
+        whole.predictions += take(images).map { Int($0) }
+        whole.probabilities += rest
+      }
+      return whole.result
+    }
   }
 
   /// The batch in `images` as it is: softmax rows, classes and the mean cross-entropy.

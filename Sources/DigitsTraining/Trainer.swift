@@ -27,15 +27,22 @@ public final class Trainer {
   /// Cancel it (from any thread) to stop after the current step: `train` then throws
   /// `TrainingError.interrupted`, and a run folder keeps its last complete epoch.
   public let cancellation: CancellationToken
+  /// The processes training this model together (data-parallel); one process by default.
+  /// Every process runs `train` with the same configuration; rank 0 alone writes the run folder
+  /// (the others read it to resume) and should be the only one with an observer.
+  public let communicator: any Communicator
 
   public init(
     config: TrainingConfig, folder: RunFolder? = nil, observer: (any TrainingObserver)? = nil,
-    cancellation: CancellationToken = CancellationToken()
+    cancellation: CancellationToken = CancellationToken(), communicator: any Communicator = SingleProcess()
   ) {
+    var config = config
+    config.processes = communicator.size
     self.config = config
     self.folder = folder
     self.observer = observer
     self.cancellation = cancellation
+    self.communicator = communicator
   }
 
   /// Trains on `data` with `config.threads` workers; `resume` continues the run in `folder`
@@ -67,6 +74,10 @@ public final class Trainer {
       data: data.train, indices: split.trainIndices, batchSize: config.batchSize, shuffle: true,
       seed: config.seed &+ 2)
     batches.augmentation = config.augment ? .standard : nil
+    batches.shard = Shard(index: communicator.rank, count: communicator.size)
+    try checkShares(of: batches)
+    // Rank 0 writes; every rank reads (a resume), so all start from the same state.
+    let writing = folder.flatMap { communicator.isLeader ? $0 : nil }
 
     var history = TrainingHistory()
     var state = ResumeState(
@@ -75,11 +86,12 @@ public final class Trainer {
     if resume, let folder {
       (state, history) = try restore(folder, model: model, optimizer: optimizer, average: average)
       batches.generator = state.generator
-    } else if let folder {
-      try folder.create()
-      try writeAtomically(encodeJSON(config), to: folder.config)
+    } else if let writing {
+      try writing.create()
+      try writeAtomically(encodeJSON(config), to: writing.config)
     }
-    var events = try folder.map { try EventLog(folder: $0, firstStep: state.iteration + 1) }
+    if communicator.size > 1 { broadcastState(model: model, optimizer: optimizer, average: average) }
+    var events = try writing.map { try EventLog(folder: $0, firstStep: state.iteration + 1) }
     observer?.runStarted(
       config: config, trainCount: split.trainIndices.count, validationCount: split.validationIndices.count,
       parameterCount: model.parameterCount, resumedEpoch: state.epoch)
@@ -87,14 +99,16 @@ public final class Trainer {
     let totalSteps = config.epochs * batches.batchesPerEpoch
     let loop = EpochLoop(
       step: TrainingStep(
-        model: model, optimizer: optimizer, labelSmoothing: config.labelSmoothing, average: average),
+        model: model, optimizer: optimizer, labelSmoothing: config.labelSmoothing, average: average,
+        communicator: communicator, synchronizedBatchNorm: config.syncBatchNorm,
+        bucketFloats: config.bucketFloats),
       cancellation: cancellation,
       rateBeforeStep: config.schedule.changesEveryStep
         ? { [config] in
           config.schedule.oneCycleRate(peak: config.learningRate, step: $0, totalSteps: totalSteps)
         }
         : nil)
-    let evaluator = Evaluator(batchSize: max(config.batchSize, 256))
+    let evaluator = Evaluator(batchSize: max(config.batchSize, 256), communicator: communicator)
     var best: SafeTensorsFile?
     var stopping = state.earlyStopping.shouldStop
     while state.epoch < config.epochs && !stopping && !cancellation.isCancelled {
@@ -134,11 +148,11 @@ public final class Trainer {
       try events?.flush()
       state.epoch = epoch
       state.generator = batches.generator
-      if let folder {
+      if let folder = writing {
         try save(
           folder, classifier: classifier, model: model, optimizer: optimizer, average: average, state: state,
           history: history, improved: improved)
-      } else if improved {
+      } else if improved && folder == nil {
         best = try classifier.model.snapshot()
       }
       observer?.epochFinished(record, improved: improved, stopping: stopping)
@@ -149,14 +163,17 @@ public final class Trainer {
     }
 
     // Restore the best weights (early stopping's contract), then measure on the test set.
-    if let folder, FileManager.default.fileExists(atPath: folder.best) {
-      best = try SafeTensorsFile.read(path: folder.best)
+    // Rank 0's file, which every rank then receives.
+    if let writing, FileManager.default.fileExists(atPath: writing.best) {
+      best = try SafeTensorsFile.read(path: writing.best)
     }
     if let best { try classifier.model.load(from: best) }
+    if communicator.size > 1 { broadcast(classifier.model) }
     var report: EvaluationReport?
     if let test = data.test {
       // TTA at the test only: five forward passes per image would make validation cost half an epoch.
-      let tester = Evaluator(batchSize: evaluator.batchSize, testTimeAugmentation: config.tta)
+      let tester = Evaluator(
+        batchSize: evaluator.batchSize, testTimeAugmentation: config.tta, communicator: communicator)
       let (measured, probabilities) = try tester.ensembleReport([classifier], on: test, name: classifier.name)
       report = measured
       report?.misclassified = MisclassifiedImage.all(
@@ -169,8 +186,36 @@ public final class Trainer {
     report?.validationImages = split.validationIndices.count
     if let report { try events?.test(report, lastIteration: state.iteration) }
     try events?.flush()
-    if let folder, let report { try writeAtomically(encodeJSON(report), to: folder.metrics) }
+    if let folder = writing, let report { try writeAtomically(encodeJSON(report), to: folder.metrics) }
     return TrainingOutcome(classifier: classifier, history: history, report: report)
+  }
+
+  /// Every rank takes rank 0's weights, buffers, optimiser state and weight average.
+  private func broadcastState(model: ResNet, optimizer: any Optimizer, average: WeightAverage?) {
+    broadcast(model)
+    if let average { broadcast(average.model) }
+    for block in optimizer.stateBlocks {
+      communicator.broadcast(block.values, count: optimizer.parameters.count, root: 0)
+    }
+  }
+
+  private func broadcast(_ model: ResNet) {
+    for arena in [model.parameters, model.buffers] {
+      communicator.broadcast(arena.values, count: arena.count, root: 0)
+    }
+  }
+
+  /// Each process must hold at least one image of every batch (an empty share would have no
+  /// BatchNorm statistics), the epoch's last, smaller batch included.
+  private func checkShares(of batches: BatchIterator) throws {
+    let smallest =
+      batches.count % batches.batchSize == 0 ? batches.batchSize : batches.count % batches.batchSize
+    guard smallest >= communicator.size else {
+      throw TrainingError.invalidConfiguration(
+        "\(communicator.size) processes need at least \(communicator.size) images in every batch, but "
+          + "\(smallest == batches.batchSize ? "--batch-size is" : "the epoch's last batch has") \(smallest); "
+          + "choose another --batch-size or --train-limit")
+    }
   }
 
   /// One epoch's files. Order matters for resume: best and history first, the resume state last.

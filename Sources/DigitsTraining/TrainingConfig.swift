@@ -37,6 +37,13 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   /// The test averages the probabilities of `TestTimeAugmentation.shifts` (validation does not:
   /// it would cost five forward passes per image every epoch).
   public var tta = false
+  /// Data-parallel training: how many processes share each batch (informational: a resume may
+  /// use another number), and whether BatchNorm normalises over the whole batch across them.
+  public var processes = 1
+  public var syncBatchNorm = false
+  /// Data-parallel: the gradient all-reduce goes in buckets of this many megabytes, each started
+  /// while the backward pass still runs (0: one all-reduce after it). Speed only.
+  public var bucketMegabytes = 25
 
   /// A protocol's settings on ResNet50, on every core. `.paper` is SPEC.md's experiment and
   /// `digits train`'s default.
@@ -66,13 +73,16 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     var mine = self
     mine.epochs = saved.epochs
     mine.threads = saved.threads
+    mine.processes = saved.processes
+    mine.bucketMegabytes = saved.bucketMegabytes
     return mine == saved
   }
 
   enum CodingKeys: String, CodingKey {
     case trainingProtocol = "protocol"
     case model, stem, epochs, batchSize, learningRate, validationRatio, patience, minDelta, seed,
-      trainLimit, threads, dataDirectory, schedule, optimizer, weightDecay, labelSmoothing, augment, ema, tta
+      trainLimit, threads, dataDirectory, schedule, optimizer, weightDecay, labelSmoothing, augment, ema, tta,
+      processes, syncBatchNorm, bucketMegabytes
   }
 
   /// Reads config.json; a key it lacks (a run written before the key existed) keeps the paper
@@ -99,6 +109,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     try read(.labelSmoothing, &labelSmoothing)
     try read(.augment, &augment)
     try read(.tta, &tta)
+    try read(.processes, &processes)
+    try read(.syncBatchNorm, &syncBatchNorm)
+    try read(.bucketMegabytes, &bucketMegabytes)
     trainLimit = try c.decodeIfPresent(Int.self, forKey: .trainLimit)
     dataDirectory = try c.decodeIfPresent(String.self, forKey: .dataDirectory)
     ema = try c.decodeIfPresent(Float.self, forKey: .ema)
@@ -122,6 +135,11 @@ public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
 extension TrainingConfig {
   /// One line naming the recipe: "improved: adamw lr 0.002 (onecycle), weight decay 0.0005,
   /// label smoothing 0.1, augment, EMA 0.999, TTA, no early stopping".
+  /// `bucketMegabytes` in floats; nil for one all-reduce after the backward pass.
+  var bucketFloats: Int? {
+    bucketMegabytes > 0 ? bucketMegabytes * 1_000_000 / MemoryLayout<Float>.stride : nil
+  }
+
   public var recipeSummary: String {
     var parts = ["\(optimizer.rawValue) lr \(learningRate) (\(schedule.rawValue))"]
     if weightDecay > 0 { parts.append("weight decay \(weightDecay)") }
@@ -130,6 +148,7 @@ extension TrainingConfig {
     if let ema { parts.append("EMA \(ema)") }
     if tta { parts.append("TTA") }
     if stem != .standard { parts.append("stem \(stem.rawValue)") }
+    if processes > 1 { parts.append("\(processes) processes" + (syncBatchNorm ? " with sync-BN" : "")) }
     parts.append(patience > 0 ? "patience \(patience)" : "no early stopping")
     return "\(trainingProtocol.rawValue): " + parts.joined(separator: ", ")
   }

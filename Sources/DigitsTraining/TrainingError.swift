@@ -8,6 +8,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
   case unknownArchitecture(path: String, reason: String)
   case interrupted(path: String, epoch: Int)
   case cannotRead(path: String, reason: String)
+  /// Settings that cannot work together, e.g. more processes than images in a batch.
+  case invalidConfiguration(String)
 
   public var description: String {
     switch self {
@@ -26,6 +28,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
       "\(path): not a torchvision ResNet checkpoint: \(reason)"
     case .cannotRead(let path, let reason):
       "\(path): \(reason)"
+    case .invalidConfiguration(let reason):
+      reason
     case .interrupted(let path, let epoch):
       "interrupted: \(path) holds the run up to epoch \(epoch); continue it with --resume"
     }

@@ -9,6 +9,13 @@ import Foundation
 /// gradient (before the weights change), steps the optimiser, folds the weights into their
 /// average (with `--ema`) and counts the correct predictions.
 /// Buffers are allocated once; steady-state steps allocate nothing in the engine.
+///
+/// Data-parallel (a communicator of several processes): each process runs its share of the
+/// batch, backpropagates its share of the batch's mean loss (scaled by share / batch), and the
+/// gradient arena is summed over the processes in one all-reduce, so every process takes the
+/// step one process would take on the whole batch. Without synchronised BatchNorm, rank 0's
+/// BatchNorm buffers are broadcast after the step (as DistributedDataParallel does), so the
+/// processes never drift apart.
 final class TrainingStep {
   struct Outcome {
     var loss: Float
@@ -25,16 +32,45 @@ final class TrainingStep {
   let optimizer: any Optimizer
   /// The moving average the step updates, if any.
   let average: WeightAverage?
+  let communicator: any Communicator
   let context = ExecutionContext(training: true)
   private let loss: CrossEntropyLoss
   private let images = Tensor()
   private var labels: [Int32] = []
 
-  init(model: ResNet, optimizer: any Optimizer, labelSmoothing: Float, average: WeightAverage? = nil) {
+  /// Gradients are all-reduced in buckets of at least this many floats, each started as soon as
+  /// the backward pass has finished the blocks it covers, while the blocks before them still run;
+  /// nil: one all-reduce after the whole backward pass.
+  let bucketFloats: Int?
+  /// Seconds spent after the backward pass finishing the gradient all-reduce (its exposed part).
+  private(set) var exposedAllReduceSeconds = 0.0
+  /// The start of the gradients not yet handed to a bucket.
+  private var unreducedEnd = 0
+
+  init(
+    model: ResNet, optimizer: any Optimizer, labelSmoothing: Float, average: WeightAverage? = nil,
+    communicator: any Communicator = SingleProcess(), synchronizedBatchNorm: Bool = false,
+    bucketFloats: Int? = nil
+  ) {
     self.model = model
     self.optimizer = optimizer
     self.average = average
+    self.communicator = communicator
+    self.bucketFloats = communicator.size > 1 ? bucketFloats : nil
     loss = CrossEntropyLoss(labelSmoothing: labelSmoothing)
+    if synchronizedBatchNorm && communicator.size > 1 { context.synchronizedBatchNorm = communicator }
+    if let bucket = self.bucketFloats {
+      let starts = model.gradientStarts
+      context.backwardFinished = { [unowned self] layer in
+        guard let start = starts[ObjectIdentifier(layer)] else { return }
+        if unreducedEnd - start >= bucket {
+          communicator.startAllReduceSum(model.parameters.gradients + start, count: unreducedEnd - start)
+          unreducedEnd = start
+        } else {
+          communicator.progressReductions()
+        }
+      }
+    }
   }
 
   /// The step on the next batch of `batches`; nil when this epoch has none left.
@@ -49,21 +85,57 @@ final class TrainingStep {
     images.resize(batch: count, height: rows, width: cols, channels: 1)
     model.parameters.zeroGradients()
     let logits = model.forward(images, context: context)
-    let value = labels.withUnsafeBufferPointer { loss.forward(logits, labels: $0.baseAddress!) }
+    let localLoss = labels.withUnsafeBufferPointer { loss.forward(logits, labels: $0.baseAddress!) }
+    let localCorrect = (0..<count).reduce(0) { $0 + (loss.predictedClass($1) == Int(labels[$1]) ? 1 : 0) }
+    // Every process decides on the batch's loss, so that a non-finite share stops them all.
+    let batch =
+      communicator.size > 1 ? batchTotals(loss: localLoss, correct: localCorrect, images: count) : nil
+    let value = batch?.loss ?? localLoss
     guard value.isFinite else { throw NotFinite(quantity: "the loss") }
-    _ = model.backward(loss.backward(), context: context)
-    guard model.parameters.gradientsAreFinite else { throw NotFinite(quantity: "a gradient") }
-    if let profile = context.profile {
-      profile.measure("optimizer") { optimizer.step() }
-      if let average {
-        profile.measure("weight average") { average.update(from: model, step: optimizer.stepCount) }
-      }
-    } else {
-      optimizer.step()
-      average?.update(from: model, step: optimizer.stepCount)
+    let gradLogits = loss.backward()
+    if let batch { scale(gradLogits, by: Float(count) / Float(batch.images)) }
+    unreducedEnd = model.parameters.count
+    _ = model.backward(gradLogits, context: context)
+    if batch != nil {
+      let start = DispatchTime.now().uptimeNanoseconds
+      measured("all-reduce") { sumGradients() }
+      exposedAllReduceSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
-    let correct = (0..<count).reduce(0) { $0 + (loss.predictedClass($1) == Int(labels[$1]) ? 1 : 0) }
-    return Outcome(loss: value, images: count, correct: correct)
+    guard model.parameters.gradientsAreFinite else { throw NotFinite(quantity: "a gradient") }
+    measured("optimizer") { optimizer.step() }
+    if batch != nil && context.synchronizedBatchNorm == nil {
+      measured("broadcast buffers") {
+        communicator.broadcast(model.buffers.values, count: model.buffers.count, root: 0)
+      }
+    }
+    if let average { measured("weight average") { average.update(from: model, step: optimizer.stepCount) } }
+    return Outcome(loss: value, images: batch?.images ?? count, correct: batch?.correct ?? localCorrect)
+  }
+
+  private func measured(_ label: String, _ body: () -> Void) {
+    if let profile = context.profile { profile.measure(label, body) } else { body() }
+  }
+
+  /// The whole batch's mean loss, correct predictions and size, over every process.
+  private func batchTotals(loss: Float, correct: Int, images: Int) -> Outcome {
+    var totals = [Double(loss) * Double(images), Double(correct), Double(images)]
+    totals.withUnsafeMutableBufferPointer { communicator.allReduceSum($0.baseAddress!, count: 3) }
+    return Outcome(loss: Float(totals[0] / totals[2]), images: Int(totals[2]), correct: Int(totals[1]))
+  }
+
+  /// The gradient arena summed over the processes (each holds its share's contribution): what
+  /// the buckets have not covered yet, then waiting for all of them.
+  private func sumGradients() {
+    guard bucketFloats != nil else {
+      communicator.allReduceSum(model.parameters.gradients, count: model.parameters.count)
+      return
+    }
+    if unreducedEnd > 0 { communicator.startAllReduceSum(model.parameters.gradients, count: unreducedEnd) }
+    communicator.finishReductions()
+  }
+
+  private func scale(_ tensor: Tensor, by factor: Float) {
+    for i in 0..<tensor.count { tensor.data[i] *= factor }
   }
 }
 

@@ -9,7 +9,9 @@ struct Bench: ParsableCommand {
       Times --steps training steps after two warm-up steps: the step `digits train` runs (forward, \
       loss, backward, the finite-gradient check, Adam, the accuracy count) with its defaults, on \
       real batches of --data-dir. Then inference at batch 1024 on its test images. Peak memory is \
-      the resident set after training.
+      the resident set after training. Under mpirun, the ranks share each batch as `digits train` \
+      does, and the table adds the step's compute and communication time and the gradient \
+      all-reduce's bandwidth (rank 0 prints).
       """)
 
   @Option(help: "Architecture.") var model = ResNetArchitecture.resnet50
@@ -25,11 +27,18 @@ struct Bench: ParsableCommand {
   @Option(help: "Timed inference batches of 1024 images.") var inferenceBatches = 2
   @Flag(help: "Print one JSON object.") var json = false
   @Flag(help: "Add the share of training time per operation kind.") var profile = false
+  @Flag(help: "Under mpirun: time the step with synchronised BatchNorm (as --sync-bn trains).")
+  var syncBn = false
+  @Option(
+    help: ArgumentHelp(
+      "Under mpirun: the gradient all-reduce's bucket size (as train's --bucket-mb).", valueName: "mb"))
+  var bucketMb = 25
   @OptionGroup var data: DataOptions
 
   func validate() throws {
     if batchSize < 1 { throw InputProblem("--batch-size must be at least 1, got \(batchSize)") }
     if steps < 1 { throw InputProblem("--steps must be at least 1, got \(steps)") }
+    if bucketMb < 0 { throw InputProblem("--bucket-mb must be 0 or more, got \(bucketMb)") }
     if let ema, !(ema > 0 && ema < 1) { throw InputProblem("--ema must be in (0, 1), got \(ema)") }
     if inferenceBatches < 1 {
       throw InputProblem("--inference-batches must be at least 1, got \(inferenceBatches)")
@@ -43,12 +52,19 @@ struct Bench: ParsableCommand {
     config.batchSize = batchSize
     config.augment = augment
     config.ema = ema
+    config.syncBatchNorm = syncBn
+    config.bucketMegabytes = bucketMb
+    let job = try Job.start()
     let result = try Benchmark.run(
       config: config, data: try data.load(), steps: steps, inferenceBatches: inferenceBatches,
-      profile: profile
+      profile: profile, communicator: job
     ) { message in
-      if !json { FileHandle.standardError.write(Foundation.Data(("\r\u{1B}[K" + message).utf8)) }
+      if !json && job.isLeader {
+        FileHandle.standardError.write(Foundation.Data(("\r\u{1B}[K" + message).utf8))
+      }
     }
+    Job.finish()
+    guard job.isLeader else { return }
     if json {
       print(encodeJSON(result), terminator: "")
       return
@@ -62,7 +78,7 @@ struct Bench: ParsableCommand {
           ["training compute", String(format: "%.1f GFLOP/s", result.trainGflops)],
           ["inference (batch 1024)", String(format: "%.1f images/s", result.inferImagesPerS)],
           ["peak memory (training)", String(format: "%.0f MB", result.peakRssMb)],
-        ]))
+        ] + distributedRows(result)))
     if let shares = result.profile {
       print("")
       print(
@@ -72,5 +88,30 @@ struct Bench: ParsableCommand {
             [$0.key, String(format: "%.1f%%", $0.value * 100)]
           }))
     }
+  }
+
+  /// The step's split into compute and communication, and the all-reduce alone.
+  private func distributedRows(_ result: BenchmarkResult) -> [[String]] {
+    guard let processes = result.processes, let compute = result.computeSecondsPerStep,
+      let communication = result.communicationSecondsPerStep, let allReduce = result.allReduceSeconds,
+      let bandwidth = result.allReduceBusGBPerS, let megabytes = result.gradientMegabytes
+    else { return [] }
+    return [
+      ["processes", "\(processes)"],
+      ["step: compute", String(format: "%.1f ms", compute * 1000)],
+      [
+        "step: communication",
+        String(
+          format: "%.1f ms (%.0f%%)", communication * 1000, 100 * communication / (compute + communication)),
+      ],
+      [
+        "all-reduce hidden behind backward",
+        String(format: "%.0f%%", 100 * (result.allReduceHiddenShare ?? 0)),
+      ],
+      [
+        "gradient all-reduce",
+        String(format: "%.0f MB in %.1f ms, bus %.2f GB/s", megabytes, allReduce * 1000, bandwidth),
+      ],
+    ]
   }
 }

@@ -33,7 +33,9 @@ struct Digits: AsyncParsableCommand {
     } catch {
       guard exitCode(for: error) != .success, !(error is ExitCode) else { exit(withError: error) }
       let lines = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-      FileHandle.standardError.write(Data(("Error: " + lines.joined(separator: " ") + "\n").utf8))
+      let rank = Job.mpi.map { $0.size > 1 ? " (rank \($0.rank) of \($0.size))" : "" } ?? ""
+      FileHandle.standardError.write(Data(("Error\(rank): " + lines.joined(separator: " ") + "\n").utf8))
+      Job.abortOthers(status: exitCode(for: error).rawValue)
       Foundation.exit(exitCode(for: error).rawValue)
     }
   }

@@ -122,6 +122,11 @@ struct Experiment: ParsableCommand {
   }
 
   func run() throws {
+    if MPICommunicator.launchedAsOneOfSeveral(environment: Job.environment) {
+      throw InputProblem(
+        "digits experiment runs as one process; under mpirun, train each run with `digits train` and assemble the report with `digits experiment --from`"
+      )
+    }
     var folders = from.map(RunFolder.init)
     var test: LabeledImages?
     if folders.isEmpty {

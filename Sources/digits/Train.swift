@@ -62,6 +62,18 @@ struct Train: ParsableCommand {
   @Option(help: "Use only the first N training images of the split (quick runs).") var trainLimit: Int?
   @Option(help: "Run folder.") var out = "runs/digits"
   @Flag(help: "Continue the run in --out from its last complete epoch.") var resume = false
+  @Flag(
+    help: ArgumentHelp(
+      "Under mpirun: BatchNorm normalises over the whole batch of every process (SyncBatchNorm), so N processes train as one would.",
+      discussion:
+        "Off by default, as in PyTorch's DistributedDataParallel: each process normalises over its own share, which needs no traffic inside the forward and backward passes (with it, every BatchNorm layer waits on the network twice a step) and is as good a regulariser at shares of 32 or more images."
+    ))
+  var syncBn = false
+  @Option(
+    help: ArgumentHelp(
+      "Under mpirun: all-reduce the gradients in buckets of this many MB, each started while the backward pass still runs (0: one all-reduce after it).",
+      valueName: "mb"))
+  var bucketMb = 25
   @OptionGroup var data: DataOptions
 
   func validate() throws {
@@ -83,6 +95,7 @@ struct Train: ParsableCommand {
       throw InputProblem("--weight-decay must be 0 or more, got \(weightDecay)")
     }
     if let ema, !(ema >= 0 && ema < 1) { throw InputProblem("--ema must be in [0, 1), got \(ema)") }
+    if bucketMb < 0 { throw InputProblem("--bucket-mb must be 0 or more, got \(bucketMb)") }
   }
 
   /// The protocol's settings with every flag given on the command line applied over them.
@@ -106,16 +119,28 @@ struct Train: ParsableCommand {
     if let augment { config.augment = augment }
     if let ema { config.ema = ema > 0 ? ema : nil }
     if let tta { config.tta = tta }
+    config.syncBatchNorm = syncBn
+    config.bucketMegabytes = bucketMb
     return config
   }
 
   func run() throws {
+    let job = try Job.start()
     let mnist = try data.load()
-    InterruptHandler.install()
+    if job.size > 1 {
+      Job.installStopHandler(
+        resumeHint:
+          "\(out) keeps its last complete epoch: run the same command with --resume (any number of processes)"
+      )
+    } else {
+      InterruptHandler.install()
+    }
     let trainer = Trainer(
-      config: trainingConfig, folder: RunFolder(out), observer: ProgressPrinter(), cancellation: interruption)
+      config: trainingConfig, folder: RunFolder(out), observer: job.isLeader ? ProgressPrinter() : nil,
+      cancellation: interruption, communicator: job)
     let outcome = try trainer.train(TrainingData(mnist), resume: resume)
-    guard let report = outcome.report else { return }
+    Job.finish()
+    guard job.isLeader, let report = outcome.report else { return }
     print("")
     print("Test set (\(report.count) images), best epoch \(report.bestEpoch ?? 0):")
     print(ReportPrinter.summary(report))

@@ -29,7 +29,12 @@ public struct DigitsProcess {
 
   /// Runs `digits arguments...` in `directory` with stdout and stderr sent to files (no pipe to
   /// fill up and block).
-  public static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
+  /// `environment` adds to (or replaces in) this process's environment, for the child only.
+  public static func run(
+    _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]
+  )
+    throws -> Result
+  {
     guard FileManager.default.isExecutableFile(atPath: executable) else {
       throw MissingExecutable(path: executable)
     }
@@ -42,6 +47,9 @@ public struct DigitsProcess {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    }
     process.standardInput = FileHandle.nullDevice
     process.standardOutput = out
     process.standardError = err
