@@ -57,10 +57,9 @@ public final class MPICommunicator: Communicator {
     if done == 0 { _ = library.finalize() }
   }
 
-  /// Ends every rank of the job with `code` (MPI_Abort).
-  public func abortJob(code: Int32) -> Never {
+  /// Asks MPI to end every rank of the job with `code` (MPI_Abort); the caller exits if it returns.
+  public func abortJob(code: Int32) {
     _ = library.abort(library.world, code)
-    exit(code)
   }
 
   public func allReduceSum(_ buffer: UnsafeMutablePointer<Float>, count: Int) {

@@ -32,7 +32,7 @@ struct Bench: ParsableCommand {
   @Option(
     help: ArgumentHelp(
       "Under mpirun: the gradient all-reduce's bucket size (as train's --bucket-mb).", valueName: "mb"))
-  var bucketMb = 25
+  var bucketMb = 0
   @OptionGroup var data: DataOptions
 
   func validate() throws {

@@ -66,14 +66,14 @@ struct Train: ParsableCommand {
     help: ArgumentHelp(
       "Under mpirun: BatchNorm normalises over the whole batch of every process (SyncBatchNorm), so N processes train as one would.",
       discussion:
-        "Off by default, as in PyTorch's DistributedDataParallel: each process normalises over its own share, which needs no traffic inside the forward and backward passes (with it, every BatchNorm layer waits on the network twice a step) and is as good a regulariser at shares of 32 or more images."
+        "Off by default, as in PyTorch's DistributedDataParallel: each process then normalises over its own share, which needs no network traffic inside the forward and backward passes (with it, every BatchNorm layer waits on the network twice a step; ResNet50 has 53). Turn it on to reproduce one process's training, or when each process's share of a batch is small."
     ))
   var syncBn = false
   @Option(
     help: ArgumentHelp(
-      "Under mpirun: all-reduce the gradients in buckets of this many MB, each started while the backward pass still runs (0: one all-reduce after it).",
+      "Under mpirun: all-reduce the gradients in buckets of this many MB, each started while the backward pass still runs (default 0: one all-reduce after it, faster wherever the all-reduce shares the cores with the backward pass; see BENCHMARKS.md).",
       valueName: "mb"))
-  var bucketMb = 25
+  var bucketMb = 0
   @OptionGroup var data: DataOptions
 
   func validate() throws {
