@@ -4,17 +4,34 @@ import Testing
 
 /// scripts/two_hosts.sh: one rank in each of two network namespaces joined by a veth pair,
 /// Open MPI over TCP only, so every gradient all-reduce crosses the link as between machines.
-/// Needs root and iproute2 (CI has both); elsewhere it is skipped.
+/// Needs root, iproute2 and a kernel that lets it make namespaces (CI has all three); elsewhere
+/// it is skipped.
 @Suite(.tags(.slow), .skippedWhenFast) struct TwoHostsTests {
   static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().path
-  static let canMakeNamespaces =
-    getuid() == 0
-    && ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].contains {
-      FileManager.default.isExecutableFile(atPath: $0)
+  /// Root with iproute2 where the kernel lets it make a namespace (a container may not).
+  static let canMakeNamespaces: Bool = {
+    guard getuid() == 0,
+      let tool = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].first(where: {
+        FileManager.default.isExecutableFile(atPath: $0)
+      })
+    else { return false }
+    func ip(_ arguments: [String]) -> Bool {
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: tool)
+      process.arguments = arguments
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      guard (try? process.run()) != nil else { return false }
+      process.waitUntilExit()
+      return process.terminationStatus == 0
     }
+    let probe = "digits-probe-\(getpid())"
+    defer { _ = ip(["netns", "del", probe]) }
+    return ip(["netns", "add", probe])
+  }()
 
-  @Test(.enabled(if: canMakeNamespaces, "needs root and iproute2 to make network namespaces"))
+  @Test(.enabled(if: canMakeNamespaces, "needs root, iproute2 and permission to make network namespaces"))
   func trainsAcrossTwoNamespacesOverTCP() throws {
     let data = try SmallMNIST.write(train: 400, test: 100)
     let out = try TemporaryFolder()
