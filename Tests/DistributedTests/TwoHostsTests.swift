@@ -49,7 +49,7 @@ import Testing
     process.environment = ProcessInfo.processInfo.environment.merging(["MIN_TRAFFIC_MB": "150"]) { $1 }
     process.currentDirectoryURL = URL(fileURLWithPath: Self.repository)
     let log = out.path + "/log"
-    FileManager.default.createFile(atPath: log, contents: nil)
+    _ = FileManager.default.createFile(atPath: log, contents: nil)
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
     process.standardOutput = handle
     process.standardError = handle
