@@ -118,9 +118,12 @@ final class TrainingStep {
 
   /// The whole batch's mean loss, correct predictions and size, over every process.
   private func batchTotals(loss: Float, correct: Int, images: Int) -> Outcome {
-    var totals = [Double(loss) * Double(images), Double(correct), Double(images)]
-    totals.withUnsafeMutableBufferPointer { communicator.allReduceSum($0.baseAddress!, count: 3) }
-    return Outcome(loss: Float(totals[0] / totals[2]), images: Int(totals[2]), correct: Int(totals[1]))
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: 3) { buffer in
+      let totals = buffer.baseAddress!
+      (totals[0], totals[1], totals[2]) = (Double(loss) * Double(images), Double(correct), Double(images))
+      communicator.allReduceSum(totals, count: 3)
+      return Outcome(loss: Float(totals[0] / totals[2]), images: Int(totals[2]), correct: Int(totals[1]))
+    }
   }
 
   /// The gradient arena summed over the processes (each holds its share's contribution): what
