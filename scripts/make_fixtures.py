@@ -294,6 +294,35 @@ def sgd_nesterov():
 
 
 @case
+def adamw_onecycle():
+    """AdamW under OneCycleLR with its defaults, which also cycle Adam's beta1 (0.95 to 0.85 and
+    back): `lr` and `beta1` before each of the 40 steps, and the parameters after each."""
+    total, max_lr = 40, 2e-3
+    param = torch.randn(37)
+    p = nn.Parameter(param.clone())
+    opt = torch.optim.AdamW([p], lr=max_lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=5e-4,
+                            foreach=False)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=max_lr, total_steps=total)
+    lrs, beta1s, grads, params = [], [], [], []
+    for _ in range(total):
+        lrs.append(opt.param_groups[0]["lr"])
+        beta1s.append(opt.param_groups[0]["betas"][0])
+        g = torch.randn(37)
+        grads.append(g)
+        p.grad = g.clone()
+        opt.step()
+        schedule.step()
+        params.append(p.detach().clone())
+    tensors = {"param": param, "grads": torch.stack(grads), "params": torch.stack(params),
+               "lr": torch.tensor(lrs, dtype=torch.float32),
+               "beta1": torch.tensor(beta1s, dtype=torch.float32)}
+    meta = dict(optimizer="AdamW", scheduler="OneCycleLR", max_lr=max_lr, total_steps=total,
+                beta2=0.999, eps=1e-8, weight_decay=5e-4, pct_start=0.3, div_factor=25.0,
+                final_div_factor=1e4, cycle_momentum=True, base_momentum=0.85, max_momentum=0.95)
+    return tensors, meta
+
+
+@case
 def trajectory_adam():
     net = nn.Sequential(
         nn.Conv2d(1, 4, 3, 1, 1, bias=False), nn.BatchNorm2d(4), nn.ReLU(),

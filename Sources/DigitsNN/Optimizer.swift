@@ -7,6 +7,8 @@ public protocol Optimizer: AnyObject {
   /// Steps taken so far (PyTorch's `state['step']`).
   var stepCount: Int { get set }
   var learningRate: Float { get set }
+  /// The momentum coefficient a one-cycle schedule moves: Adam's β1, SGD's momentum.
+  var momentum: Float { get set }
   /// Named state blocks, each `parameters.count` floats (e.g. Adam's exp_avg, exp_avg_sq).
   var stateBlocks: [(name: String, values: UnsafeMutablePointer<Float>)] { get }
   /// Applies one update from `parameters.gradients`.
@@ -41,6 +43,11 @@ public final class Adam: Optimizer {
     set { hyper.learningRate = newValue }
   }
 
+  public var momentum: Float {
+    get { hyper.beta1 }
+    set { hyper.beta1 = newValue }
+  }
+
   public var stateBlocks: [(name: String, values: UnsafeMutablePointer<Float>)] {
     [("exp_avg", firstMoment), ("exp_avg_sq", secondMoment)]
   }
@@ -73,6 +80,11 @@ public final class SGD: Optimizer {
   public var learningRate: Float {
     get { hyper.learningRate }
     set { hyper.learningRate = newValue }
+  }
+
+  public var momentum: Float {
+    get { hyper.momentum }
+    set { hyper.momentum = newValue }
   }
 
   public var stateBlocks: [(name: String, values: UnsafeMutablePointer<Float>)] {

@@ -15,9 +15,9 @@ struct EpochLoop {
 
   let step: TrainingStep
   let cancellation: CancellationToken
-  /// The learning rate before each step, by the run's step number (0-based), for schedules that
-  /// change it every step; nil keeps the epoch's rate.
-  let rateBeforeStep: ((Int) -> Float)?
+  /// The learning rate and momentum before each step, by the run's step number (0-based), for
+  /// schedules that change them every step (momentum nil: unchanged); nil keeps the epoch's rate.
+  let scheduleBeforeStep: ((Int) -> (learningRate: Float, momentum: Float?))?
 
   func run(
     _ batches: inout BatchIterator, epoch: Int, firstIteration: Int, observer: (any TrainingObserver)?,
@@ -29,7 +29,11 @@ struct EpochLoop {
     var (lossSum, correct, seen) = (0.0, 0, 0)
     let started = Date()
     while !cancellation.isCancelled {
-      if let rateBeforeStep { step.optimizer.learningRate = rateBeforeStep(firstIteration + losses.count) }
+      if let scheduleBeforeStep {
+        let (learningRate, momentum) = scheduleBeforeStep(firstIteration + losses.count)
+        step.optimizer.learningRate = learningRate
+        if let momentum { step.optimizer.momentum = momentum }
+      }
       let outcome: TrainingStep.Outcome?
       do {
         outcome = try step.run(&batches)

@@ -7,7 +7,8 @@ extension ExperimentReport {
     var lines = ["# \(title) on MNIST", ""]
     lines += [
       "Reproduction of the published PyTorch experiment with `digits` (Swift, CPU). Test-set figures are "
-        + "for each run's weights of the epoch with the lowest validation loss. Figures over seeds are the "
+        + "for each run's weights of the epoch with the lowest validation loss under early stopping (the "
+        + "paper's protocol), and of its last epoch without it (the improved one). Figures over seeds are the "
         + "mean ± the sample standard deviation, with the lowest and highest seed in brackets.", "",
     ]
     lines += protocolSection

@@ -39,14 +39,27 @@ public enum LearningRateSchedule: String, Codable, CaseIterable, Sendable {
   /// OneCycleLR's rate before optimiser step `step` (0-based) of `totalSteps`.
   public func oneCycleRate(peak: Float, step: Int, totalSteps: Int) -> Float {
     let initial = Double(peak) / 25
-    let final = initial / 1e4
+    return oneCycle(from: initial, via: Double(peak), to: initial / 1e4, step: step, totalSteps: totalSteps)
+  }
+
+  /// OneCycleLR's momentum (Adam's β1) before step `step`: its defaults (cycle_momentum) move it
+  /// from 0.95 down to 0.85 while the rate warms up and back to 0.95 while the rate anneals.
+  public func oneCycleMomentum(step: Int, totalSteps: Int) -> Float {
+    oneCycle(from: 0.95, via: 0.85, to: 0.95, step: step, totalSteps: totalSteps)
+  }
+
+  /// Cosine from `start` to `middle` over the first 30% of the steps, then to `end` (OneCycleLR's
+  /// two phases, pct_start 0.3, anneal_strategy "cos").
+  private func oneCycle(from start: Double, via middle: Double, to end: Double, step: Int, totalSteps: Int)
+    -> Float
+  {
     let warmupEnd = 0.3 * Double(totalSteps) - 1
-    let end = Double(totalSteps - 1)
+    let last = Double(totalSteps - 1)
     let t = Double(min(step, totalSteps - 1))
     func anneal(_ from: Double, _ to: Double, _ fraction: Double) -> Float {
       Float(to + (from - to) / 2 * (cos(Double.pi * fraction) + 1))
     }
-    if t <= warmupEnd { return anneal(initial, Double(peak), warmupEnd > 0 ? t / warmupEnd : 1) }
-    return anneal(Double(peak), final, end > warmupEnd ? (t - warmupEnd) / (end - warmupEnd) : 1)
+    if t <= warmupEnd { return anneal(start, middle, warmupEnd > 0 ? t / warmupEnd : 1) }
+    return anneal(middle, end, last > warmupEnd ? (t - warmupEnd) / (last - warmupEnd) : 1)
   }
 }

@@ -23,6 +23,9 @@ extension TrainingConfig {
       schedule != recipe.schedule, "schedule \(schedule.rawValue)",
       removes: recipe.schedule == .onecycle ? "one-cycle schedule" : nil)
     note(
+      schedule == .onecycle && cycleMomentum != recipe.cycleMomentum,
+      cycleMomentum ? "momentum cycled" : "momentum fixed")
+    note(
       weightDecay != recipe.weightDecay, "weight decay \(weightDecay)",
       removes: weightDecay == 0 ? "weight decay" : nil)
     note(

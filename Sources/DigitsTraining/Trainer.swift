@@ -103,9 +103,12 @@ public final class Trainer {
         communicator: communicator, synchronizedBatchNorm: config.syncBatchNorm,
         bucketFloats: config.bucketFloats),
       cancellation: cancellation,
-      rateBeforeStep: config.schedule.changesEveryStep
+      scheduleBeforeStep: config.schedule.changesEveryStep
         ? { [config] in
-          config.schedule.oneCycleRate(peak: config.learningRate, step: $0, totalSteps: totalSteps)
+          (
+            config.schedule.oneCycleRate(peak: config.learningRate, step: $0, totalSteps: totalSteps),
+            config.cycleMomentum ? config.schedule.oneCycleMomentum(step: $0, totalSteps: totalSteps) : nil
+          )
         }
         : nil)
     let evaluator = Evaluator(batchSize: max(config.batchSize, 256), communicator: communicator)
@@ -137,6 +140,11 @@ public final class Trainer {
       let monitored = validation?.loss ?? train.loss
       let improved = state.earlyStopping.record(epoch: epoch, loss: monitored)
       if !improved { state.plateauHalvings += 1 }
+      // With early stopping, the best weights are those of the lowest validation loss. Without it
+      // (patience 0) the run trains its whole budget and keeps its end: a one-cycle schedule's
+      // anneal finishes there, and label smoothing makes the validation loss rise while the
+      // accuracy still improves, so the lowest loss would pick an early epoch.
+      let isBest = config.patience == 0 || improved
       stopping = state.earlyStopping.shouldStop
       let record = EpochRecord(
         epoch: epoch, trainLoss: train.loss, trainAccuracy: train.accuracy,
@@ -151,11 +159,11 @@ public final class Trainer {
       if let folder = writing {
         try save(
           folder, classifier: classifier, model: model, optimizer: optimizer, average: average, state: state,
-          history: history, improved: improved)
-      } else if improved && folder == nil {
+          history: history, improved: isBest)
+      } else if isBest && folder == nil {
         best = try classifier.model.snapshot()
       }
-      observer?.epochFinished(record, improved: improved, stopping: stopping)
+      observer?.epochFinished(record, improved: isBest, stopping: stopping)
     }
     if cancellation.isCancelled {
       try events?.flush()
@@ -179,7 +187,7 @@ public final class Trainer {
       report?.misclassified = MisclassifiedImage.all(
         labels: test.labels.map(Int.init), probabilities: probabilities)
     }
-    report?.bestEpoch = state.earlyStopping.bestEpoch
+    report?.bestEpoch = config.patience == 0 ? state.epoch : state.earlyStopping.bestEpoch
     report?.epochsRun = state.epoch
     report?.trainSeconds = history.epochs.map(\.seconds).reduce(0, +)
     report?.trainImages = split.trainIndices.count

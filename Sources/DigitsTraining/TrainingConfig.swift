@@ -28,6 +28,10 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   public var optimizer: OptimizerKind = .adam
   public var weightDecay: Float = 0
   public var labelSmoothing: Float = 0
+  /// A one-cycle schedule also moves the momentum (Adam's β1) against the rate, 0.95 → 0.85 →
+  /// 0.95, as OneCycleLR's cycle_momentum does by default. Off in the improved recipe, whose runs
+  /// keep β1 at 0.9 (cycle_momentum=False).
+  public var cycleMomentum = false
   /// Random affine distortions of the training images (`Augmentation.standard`), drawn anew
   /// for every image of every epoch from a seeded generator.
   public var augment = false
@@ -83,7 +87,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     case trainingProtocol = "protocol"
     case model, stem, epochs, batchSize, learningRate, validationRatio, patience, minDelta, seed,
       trainLimit, threads, dataDirectory, schedule, optimizer, weightDecay, labelSmoothing, augment, ema, tta,
-      processes, syncBatchNorm, bucketMegabytes
+      cycleMomentum, processes, syncBatchNorm, bucketMegabytes
   }
 
   /// Reads config.json; a key it lacks (a run written before the key existed) keeps the paper
@@ -110,6 +114,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     try read(.labelSmoothing, &labelSmoothing)
     try read(.augment, &augment)
     try read(.tta, &tta)
+    try read(.cycleMomentum, &cycleMomentum)
     try read(.processes, &processes)
     try read(.syncBatchNorm, &syncBatchNorm)
     try read(.bucketMegabytes, &bucketMegabytes)

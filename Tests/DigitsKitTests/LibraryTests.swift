@@ -65,6 +65,22 @@ private final class Recorder: TrainingObserver {
     #expect(measured.confusionMatrix == report.confusionMatrix && measured.macroF1 == report.macroF1)
   }
 
+  @Test func withoutEarlyStoppingTheLastEpochIsKept() throws {
+    // 20 training images, one step an epoch: the validation loss soon rises as they are learnt.
+    var config = Self.config(epochs: 6)
+    (config.patience, config.learningRate, config.trainLimit) = (0, 0.01, 20)
+    let outcome = try Trainer(config: config).train(TrainingData(Self.mnist))
+    let losses = outcome.history.epochs.map(\.validationLoss)
+    // The case under test: the lowest validation loss is not the last epoch's.
+    try #require(losses.firstIndex(of: losses.min()!)! < 5, "\(losses)")
+    #expect(outcome.report?.bestEpoch == 6)
+    let split = try DataSplit.make(count: 300, validationRatio: 0.5, seed: 3, trainLimit: nil)
+    let validation = try Evaluator().evaluate(
+      outcome.classifier.model, data: Self.mnist.train, indices: split.validationIndices,
+      normalization: .mnist)
+    #expect(validation.loss == losses[5])
+  }
+
   @Test func recognizerReadsFilesBytesAndMNISTImagesAlike() throws {
     let recognizer = DigitRecognizer(classifier: Self.trained.classifier, threads: 1)
     let folder = try TemporaryFolder()

@@ -108,6 +108,11 @@ import Testing
     var paper = TrainingConfig(protocol: .paper, threads: 7)
     (paper.model, paper.seed, paper.epochs, paper.trainLimit) = (.resnet18, 4, 1, 100)
     #expect(paper.recipeChanges.isEmpty, "model, seed, epochs and the limit are not the recipe")
+    var cycled = TrainingConfig(protocol: .improved, threads: 2)
+    cycled.cycleMomentum = true
+    #expect(cycled.recipeChanges.map(\.description) == ["momentum cycled"])
+    paper.cycleMomentum = true
+    #expect(paper.recipeChanges.isEmpty, "momentum is cycled only by a one-cycle schedule")
   }
 
   @Test func resultsJSONHoldsRunsAggregatesEnsemblesAndTheBestModelsErrors() throws {

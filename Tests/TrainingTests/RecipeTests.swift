@@ -130,5 +130,18 @@ import Testing
     #expect(paper.patience == 3 && !paper.augment && paper.ema == nil && !paper.tta)
     // Round trip through config.json.
     #expect(try decodeJSON(TrainingConfig.self, from: encodeJSON(config)) == config)
+    // β1 stays 0.9 unless asked; a run folder from before `cycle_momentum` existed resumes as one
+    // without it, and a run with it does not resume as one without.
+    #expect(!config.cycleMomentum)
+    var cycled = config
+    cycled.cycleMomentum = true
+    #expect(try decodeJSON(TrainingConfig.self, from: encodeJSON(cycled)) == cycled)
+    #expect(!cycled.isResumable(from: config))
+    var json = try JSONSerialization.jsonObject(with: Data(encodeJSON(config).utf8)) as! [String: Any]
+    #expect(json.removeValue(forKey: "cycle_momentum") as? Bool == false)
+    let older = try decodeJSON(
+      TrainingConfig.self, from: String(decoding: JSONSerialization.data(withJSONObject: json), as: UTF8.self)
+    )
+    #expect(older == config)
   }
 }
