@@ -2,35 +2,52 @@ import Foundation
 
 /// Random affine distortions of training digits, in the spirit of torchvision's RandomAffine: a
 /// rotation, a scale and a translation about the image centre, drawn per image from the batch
-/// iterator's seeded generator and applied by bilinear sampling (zero ink outside the image).
+/// iterator's seeded generator (zero ink outside the image).
 public struct Augmentation: Codable, Equatable, Sendable {
   /// Rotation drawn uniformly from ±degrees; translation from ±translate × the side, per axis;
   /// scale from 1 ± scale.
   public var degrees, translate, scale: Float
+  public var sampling: Sampling
 
-  public init(degrees: Float, translate: Float, scale: Float) {
-    (self.degrees, self.translate, self.scale) = (degrees, translate, scale)
+  /// How a distorted image reads its source.
+  public enum Sampling: String, Codable, CaseIterable, Sendable {
+    /// Sub-pixel shifts, bilinear interpolation: smooth, but every image comes out slightly blurred.
+    case bilinear
+    /// Whole-pixel shifts and the nearest source pixel, as torchvision's RandomAffine does by
+    /// default: strokes stay as sharp as in the validation and test images.
+    case nearest
+  }
+
+  public init(degrees: Float, translate: Float, scale: Float, sampling: Sampling = .bilinear) {
+    (self.degrees, self.translate, self.scale, self.sampling) = (degrees, translate, scale, sampling)
   }
 
   /// ±10°, ±10% shift, 0.9–1.1 scale: what small CNNs reaching 99.6%+ on MNIST use.
-  public static let standard = Augmentation(degrees: 10, translate: 0.1, scale: 0.1)
+  public static func standard(sampling: Sampling = .bilinear) -> Augmentation {
+    Augmentation(degrees: 10, translate: 0.1, scale: 0.1, sampling: sampling)
+  }
 
   /// One image's transform, drawn from `generator`: rotation (radians), scale and shift (pixels).
   func draw(rows: Int, cols: Int, generator: inout SeededGenerator) -> AffineDistortion {
-    AffineDistortion(
-      angle: (generator.nextFloat() * 2 - 1) * degrees * .pi / 180,
-      scale: 1 + (generator.nextFloat() * 2 - 1) * scale,
-      shiftX: (generator.nextFloat() * 2 - 1) * translate * Float(cols),
-      shiftY: (generator.nextFloat() * 2 - 1) * translate * Float(rows))
+    let angle = (generator.nextFloat() * 2 - 1) * degrees * .pi / 180
+    let scale = 1 + (generator.nextFloat() * 2 - 1) * self.scale
+    var shiftX = (generator.nextFloat() * 2 - 1) * translate * Float(cols)
+    var shiftY = (generator.nextFloat() * 2 - 1) * translate * Float(rows)
+    if sampling == .nearest { (shiftX, shiftY) = (shiftX.rounded(), shiftY.rounded()) }
+    return AffineDistortion(angle: angle, scale: scale, shiftX: shiftX, shiftY: shiftY, sampling: sampling)
   }
 }
 
 /// A rotation by `angle` and a scaling about the image centre, then a shift, in pixels.
 public struct AffineDistortion: Equatable, Sendable {
   public var angle, scale, shiftX, shiftY: Float
+  public var sampling: Augmentation.Sampling
 
-  public init(angle: Float, scale: Float, shiftX: Float, shiftY: Float) {
+  public init(
+    angle: Float, scale: Float, shiftX: Float, shiftY: Float, sampling: Augmentation.Sampling = .bilinear
+  ) {
     (self.angle, self.scale, self.shiftX, self.shiftY) = (angle, scale, shiftX, shiftY)
+    self.sampling = sampling
   }
 
   /// source [rows, cols] bytes → target [rows, cols] floats, normalised as `normalization` says
@@ -49,7 +66,11 @@ public struct AffineDistortion: Equatable, Sendable {
         let dx = Float(x) - centreX - shiftX
         let sx = cosine * dx + sine * dy + centreX
         let sy = -sine * dx + cosine * dy + centreY
-        target[y * cols + x] = bilinear(source, rows: rows, cols: cols, x: sx, y: sy) * scaleByte + offset
+        let value =
+          sampling == .nearest
+          ? nearest(source, rows: rows, cols: cols, x: sx, y: sy)
+          : bilinear(source, rows: rows, cols: cols, x: sx, y: sy)
+        target[y * cols + x] = value * scaleByte + offset
       }
     }
   }
@@ -67,4 +88,13 @@ private func bilinear(_ image: UnsafePointer<UInt8>, rows: Int, cols: Int, x: Fl
   let top = at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx
   let bottom = at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx
   return top * (1 - fy) + bottom * fy
+}
+
+/// The byte image's pixel nearest (x, y), halves to even as grid_sample's nearest mode rounds;
+/// 0 outside it.
+@inline(__always)
+private func nearest(_ image: UnsafePointer<UInt8>, rows: Int, cols: Int, x: Float, y: Float) -> Float {
+  let (px, py) = (x.rounded(.toNearestOrEven), y.rounded(.toNearestOrEven))
+  guard px >= 0, py >= 0, px < Float(cols), py < Float(rows) else { return 0 }
+  return Float(image[Int(py) * cols + Int(px)])
 }

@@ -63,7 +63,7 @@ public enum Benchmark {
       average: average, communicator: communicator, synchronizedBatchNorm: config.syncBatchNorm,
       bucketFloats: config.bucketFloats)
     var batches = try BatchIterator(data: data.train, batchSize: config.batchSize, dropLast: true, seed: 1)
-    batches.augmentation = config.augment ? .standard : nil
+    batches.augmentation = config.augmentation
     batches.shard = Shard(index: communicator.rank, count: communicator.size)
     let operations = OperationProfile()
 

@@ -34,6 +34,9 @@ extension TrainingConfig {
     note(
       augment != recipe.augment, augment ? "augmentation" : "no augmentation",
       removes: augment ? nil : "augmentation")
+    note(
+      augment && augmentSampling != recipe.augmentSampling,
+      "\(augmentSampling.rawValue) augmentation sampling")
     note(ema != recipe.ema, ema.map { "EMA \($0)" } ?? "no EMA", removes: ema == nil ? "EMA" : nil)
     note(tta != recipe.tta, tta ? "TTA" : "no TTA", removes: tta ? nil : "TTA")
     note(batchSize != recipe.batchSize, "batch \(batchSize)")

@@ -73,7 +73,7 @@ public final class Trainer {
     var batches = try BatchIterator(
       data: data.train, indices: split.trainIndices, batchSize: config.batchSize, shuffle: true,
       seed: config.seed &+ 2)
-    batches.augmentation = config.augment ? .standard : nil
+    batches.augmentation = config.augmentation
     batches.shard = Shard(index: communicator.rank, count: communicator.size)
     try checkShares(of: batches)
     // Rank 0 writes; every rank reads (a resume), so all start from the same state.

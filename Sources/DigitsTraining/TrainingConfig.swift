@@ -35,6 +35,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   /// Random affine distortions of the training images (`Augmentation.standard`), drawn anew
   /// for every image of every epoch from a seeded generator.
   public var augment = false
+  /// How the distortions sample the image; bilinear in every run written before the choice existed.
+  public var augmentSampling: Augmentation.Sampling = .bilinear
   /// Decay of an exponential moving average of the weights and BatchNorm statistics; validation,
   /// checkpoints and the test use the average. Nil: no average.
   public var ema: Float?
@@ -72,6 +74,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     }
   }
 
+  /// The distortions the training batches get, nil without `augment`.
+  public var augmentation: Augmentation? { augment ? .standard(sampling: augmentSampling) : nil }
+
   /// The settings a resumed run must share with the one it continues (all but the epoch
   /// budget, which a resume may extend, and the thread count).
   public func isResumable(from saved: TrainingConfig) -> Bool {
@@ -86,8 +91,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   enum CodingKeys: String, CodingKey {
     case trainingProtocol = "protocol"
     case model, stem, epochs, batchSize, learningRate, validationRatio, patience, minDelta, seed,
-      trainLimit, threads, dataDirectory, schedule, optimizer, weightDecay, labelSmoothing, augment, ema, tta,
-      cycleMomentum, processes, syncBatchNorm, bucketMegabytes
+      trainLimit, threads, dataDirectory, schedule, optimizer, weightDecay, labelSmoothing, augment,
+      augmentSampling, ema, tta, cycleMomentum, processes, syncBatchNorm, bucketMegabytes
   }
 
   /// Reads config.json; a key it lacks (a run written before the key existed) keeps the paper
@@ -113,6 +118,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     try read(.weightDecay, &weightDecay)
     try read(.labelSmoothing, &labelSmoothing)
     try read(.augment, &augment)
+    try read(.augmentSampling, &augmentSampling)
     try read(.tta, &tta)
     try read(.cycleMomentum, &cycleMomentum)
     try read(.processes, &processes)
@@ -139,18 +145,20 @@ public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
 }
 
 extension TrainingConfig {
-  /// One line naming the recipe: "improved: adamw lr 0.002 (onecycle), weight decay 0.0005,
-  /// label smoothing 0.1, augment, EMA 0.999, TTA, no early stopping".
   /// `bucketMegabytes` in floats; nil for one all-reduce after the backward pass.
   var bucketFloats: Int? {
     bucketMegabytes > 0 ? bucketMegabytes * 1_000_000 / MemoryLayout<Float>.stride : nil
   }
 
+  /// One line naming the recipe: "improved: adamw lr 0.002 (onecycle), weight decay 0.0005,
+  /// label smoothing 0.1, augment, EMA 0.999, TTA, no early stopping".
   public var recipeSummary: String {
     var parts = ["\(optimizer.rawValue) lr \(learningRate) (\(schedule.rawValue))"]
     if weightDecay > 0 { parts.append("weight decay \(weightDecay)") }
     if labelSmoothing > 0 { parts.append("label smoothing \(labelSmoothing)") }
-    if augment { parts.append("augment") }
+    if augment {
+      parts.append(augmentSampling == .bilinear ? "augment" : "augment (\(augmentSampling.rawValue))")
+    }
     if let ema { parts.append("EMA \(ema)") }
     if tta { parts.append("TTA") }
     if stem != .standard { parts.append("stem \(stem.rawValue)") }

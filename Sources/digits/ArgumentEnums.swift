@@ -8,3 +8,4 @@ extension LearningRateSchedule: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension TrainingProtocol: ExpressibleByArgument {}
 extension ResNetStem: ExpressibleByArgument {}
+extension Augmentation.Sampling: ExpressibleByArgument {}

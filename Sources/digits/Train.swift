@@ -47,6 +47,11 @@ struct Train: ParsableCommand {
   var augment: Bool?
   @Option(
     help: ArgumentHelp(
+      "How --augment samples each image: bilinear (sub-pixel shifts, slightly blurred) or nearest (whole-pixel shifts and nearest pixels, as torchvision's RandomAffine).",
+      valueName: "sampling"))
+  var augmentSampling: Augmentation.Sampling?
+  @Option(
+    help: ArgumentHelp(
       "Decay of the moving average of the weights that validation, checkpoints and the test use (0: none). Default: the protocol's (improved 0.999).",
       valueName: "decay"))
   var ema: Float?
@@ -125,6 +130,7 @@ struct Train: ParsableCommand {
     if let labelSmoothing { config.labelSmoothing = labelSmoothing }
     if let patience { config.patience = patience }
     if let augment { config.augment = augment }
+    if let augmentSampling { config.augmentSampling = augmentSampling }
     if let ema { config.ema = ema > 0 ? ema : nil }
     if let tta { config.tta = tta }
     config.syncBatchNorm = syncBn

@@ -63,6 +63,33 @@ import Testing
     }
   }
 
+  @Test func nearestSamplingReadsTheRoundedSourcePixel() {
+    // Doubling reads the source at centre + (x - centre) / 2: whole and half pixels, and a half
+    // goes to the even neighbour, as grid_sample's nearest mode (nearbyint) rounds.
+    let ramp = (0..<784).map { UInt8($0 % 28 * 9) }
+    let out = Self.warp(AffineDistortion(angle: 0, scale: 2, shiftX: 0, shiftY: 0, sampling: .nearest), ramp)
+    for x in 0..<28 {
+      let source = (13.5 + (Float(x) - 13.5) / 2).rounded(.toNearestOrEven)
+      #expect(abs(out[5 * 28 + x] - Self.normalized(UInt8(source * 9))) < 1e-5, "column \(x)")
+    }
+  }
+
+  /// The byte a normalised value came from, nil when it lies between bytes.
+  static func byte(_ value: Float) -> UInt8? {
+    let raw = (value * normalization.std + normalization.mean) * 255
+    return abs(raw - raw.rounded()) < 1e-3 ? UInt8(raw.rounded()) : nil
+  }
+
+  @Test func nearestSamplingKeepsStrokesSharp() {
+    // A rotated digit holds only the source's own pixel values, where bilinear mixes neighbours.
+    let values = Set(Self.digit)
+    let turn = AffineDistortion(angle: 0.15, scale: 1.07, shiftX: 2, shiftY: -1, sampling: .nearest)
+    #expect(Self.warp(turn).allSatisfy { Self.byte($0).map(values.contains) == true })
+    var bilinear = turn
+    bilinear.sampling = .bilinear
+    #expect(!Self.warp(bilinear).allSatisfy { Self.byte($0).map(values.contains) == true })
+  }
+
   /// The next batch's images, empty once the epoch is over.
   static func nextBatch(_ iterator: inout BatchIterator) -> [Float] {
     var images = [Float](repeating: .nan, count: iterator.imageBufferCount)
@@ -75,10 +102,21 @@ import Testing
     return Array(images.prefix(count * 784))
   }
 
-  static func iterator(augment: Bool) throws -> BatchIterator {
+  static func iterator(augment: Bool, sampling: Augmentation.Sampling = .bilinear) throws -> BatchIterator {
     var batches = try BatchIterator(data: mnist.train, indices: Array(0..<256), batchSize: 64, seed: 9)
-    batches.augmentation = augment ? .standard : nil
+    batches.augmentation = augment ? .standard(sampling: sampling) : nil
     return batches
+  }
+
+  @Test func nearestBatchesHoldOnlySourcePixelValues() throws {
+    // Nearest sampling copies pixels: every value is a normalised byte.
+    var batches = try Self.iterator(augment: true, sampling: .nearest)
+    batches.startEpoch()
+    let images = Self.nextBatch(&batches)
+    #expect(images.count == 64 * 784 && images.allSatisfy { Self.byte($0) != nil })
+    var plain = try Self.iterator(augment: false)
+    plain.startEpoch()
+    #expect(images != Self.nextBatch(&plain))
   }
 
   @Test func augmentedBatchesAreSeededAndDistorted() throws {

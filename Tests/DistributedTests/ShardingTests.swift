@@ -16,7 +16,7 @@ import Testing
   @Test(arguments: [false, true]) func shardsTogetherAreTheWholeBatch(augment: Bool) throws {
     func iterator(_ shard: Shard) throws -> BatchIterator {
       var batches = try BatchIterator(data: Self.mnist.train, batchSize: 64, seed: 9)
-      batches.augmentation = augment ? .standard : nil
+      batches.augmentation = augment ? .standard() : nil
       batches.shard = shard
       batches.startEpoch()
       return batches

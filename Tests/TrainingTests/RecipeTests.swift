@@ -109,15 +109,30 @@ import Testing
     } throws: { "\($0)".contains("odd.safetensors") && "\($0)".contains("pyramid") }
   }
 
-  @Test func committedRunConfigsWrittenBeforeTheRecipeStillRead() throws {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent()
-    let text = try String(
-      contentsOf: root.appendingPathComponent("results/runs/resnet34/config.json"), encoding: .utf8)
-    #expect(!text.contains("\"protocol\""))
+  /// results/runs/resnet34/config.json as committed before the recipe flags existed (git show
+  /// 4615d20^:results/runs/resnet34/config.json); such folders must still resume and report.
+  @Test func configsWrittenBeforeTheRecipeStillRead() throws {
+    let text = """
+      {
+        "batch_size" : 128,
+        "epochs" : 10,
+        "label_smoothing" : 0,
+        "learning_rate" : 0.001,
+        "min_delta" : 0,
+        "model" : "resnet34",
+        "optimizer" : "adam",
+        "patience" : 3,
+        "schedule" : "cosine",
+        "seed" : 0,
+        "threads" : 2,
+        "validation_ratio" : 0.3,
+        "weight_decay" : 0
+      }
+      """
     let config = try decodeJSON(TrainingConfig.self, from: text)
     #expect(config.trainingProtocol == .paper && !config.augment && config.ema == nil && !config.tta)
-    #expect(config.stem == .standard && config.model == .resnet34)
+    #expect(config.stem == .standard && config.model == .resnet34 && config.schedule == .cosine)
+    #expect(!config.cycleMomentum && config.augmentSampling == .bilinear)
   }
 
   @Test func improvedProtocolSetsEveryIngredient() throws {
@@ -143,5 +158,22 @@ import Testing
       TrainingConfig.self, from: String(decoding: JSONSerialization.data(withJSONObject: json), as: UTF8.self)
     )
     #expect(older == config)
+  }
+
+  @Test func augmentationSamplingIsPartOfTheRecipe() throws {
+    let recipe = TrainingConfig(protocol: .improved, threads: 1)
+    var nearest = recipe
+    nearest.augmentSampling = .nearest
+    #expect(nearest.augmentation == .standard(sampling: .nearest) && recipe.augmentation == .standard())
+    #expect(try decodeJSON(TrainingConfig.self, from: encodeJSON(nearest)) == nearest)
+    #expect(!nearest.isResumable(from: recipe))
+    #expect(nearest.recipeChanges.map(\.description) == ["nearest augmentation sampling"])
+    #expect(nearest.ablatedIngredient == nil && nearest.recipeSummary.contains("augment (nearest)"))
+    var json = try JSONSerialization.jsonObject(with: Data(encodeJSON(recipe).utf8)) as! [String: Any]
+    #expect(json.removeValue(forKey: "augment_sampling") as? String == "bilinear")
+    let older = try decodeJSON(
+      TrainingConfig.self, from: String(decoding: JSONSerialization.data(withJSONObject: json), as: UTF8.self)
+    )
+    #expect(older == recipe)
   }
 }
