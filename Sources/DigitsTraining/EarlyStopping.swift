@@ -25,4 +25,13 @@ public struct EarlyStopping: Codable, Equatable, Sendable {
   }
 
   public var shouldStop: Bool { patience > 0 && epochsWithoutImprovement >= patience }
+
+  /// Whether the run keeps an epoch's weights. With early stopping, those of the lowest loss.
+  /// Without it (patience 0) the run trains its whole budget and keeps its end: a one-cycle
+  /// schedule's anneal finishes there, and label smoothing makes the validation loss rise while
+  /// the accuracy still improves, so the lowest loss would pick an early epoch.
+  public func keeps(improved: Bool) -> Bool { patience == 0 || improved }
+
+  /// The epoch whose weights the run ends with, once `lastEpoch` epochs have run.
+  public func keptEpoch(lastEpoch: Int) -> Int { patience == 0 ? lastEpoch : bestEpoch }
 }

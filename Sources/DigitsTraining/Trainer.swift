@@ -140,11 +140,7 @@ public final class Trainer {
       let monitored = validation?.loss ?? train.loss
       let improved = state.earlyStopping.record(epoch: epoch, loss: monitored)
       if !improved { state.plateauHalvings += 1 }
-      // With early stopping, the best weights are those of the lowest validation loss. Without it
-      // (patience 0) the run trains its whole budget and keeps its end: a one-cycle schedule's
-      // anneal finishes there, and label smoothing makes the validation loss rise while the
-      // accuracy still improves, so the lowest loss would pick an early epoch.
-      let isBest = config.patience == 0 || improved
+      let isBest = state.earlyStopping.keeps(improved: improved)
       stopping = state.earlyStopping.shouldStop
       let record = EpochRecord(
         epoch: epoch, trainLoss: train.loss, trainAccuracy: train.accuracy,
@@ -187,7 +183,7 @@ public final class Trainer {
       report?.misclassified = MisclassifiedImage.all(
         labels: test.labels.map(Int.init), probabilities: probabilities)
     }
-    report?.bestEpoch = config.patience == 0 ? state.epoch : state.earlyStopping.bestEpoch
+    report?.bestEpoch = state.earlyStopping.keptEpoch(lastEpoch: state.epoch)
     report?.epochsRun = state.epoch
     report?.trainSeconds = history.epochs.map(\.seconds).reduce(0, +)
     report?.trainImages = split.trainIndices.count

@@ -32,9 +32,17 @@ import Testing
     #expect(stopping.shouldStop)
   }
 
-  @Test func patienceZeroNeverStops() {
+  @Test func patienceZeroNeverStopsAndKeepsTheLastEpoch() {
     var stopping = EarlyStopping(patience: 0, minDelta: 0)
-    _ = feed(&stopping, [1, 2, 3, 4, 5, 6])
+    let improved = feed(&stopping, [1, 2, 3, 4, 5, 6])
     #expect(!stopping.shouldStop && stopping.bestEpoch == 1)
+    #expect(improved.allSatisfy { stopping.keeps(improved: $0) } && stopping.keptEpoch(lastEpoch: 6) == 6)
+  }
+
+  @Test func withPatienceTheLowestLossIsKept() {
+    var stopping = EarlyStopping(patience: 3, minDelta: 0)
+    let improved = feed(&stopping, [1.0, 0.9, 0.95])
+    #expect(improved.map { stopping.keeps(improved: $0) } == [true, true, false])
+    #expect(stopping.keptEpoch(lastEpoch: 3) == 2)
   }
 }
