@@ -20,6 +20,10 @@ struct Bench: ParsableCommand {
   var augment = false
   @Option(
     help: ArgumentHelp(
+      "How --augment samples (bilinear or nearest, as train's --augment-sampling).", valueName: "sampling"))
+  var augmentSampling = Augmentation.Sampling.bilinear
+  @Option(
+    help: ArgumentHelp(
       "Time the step with a moving average of the weights (as --ema trains).", valueName: "decay"))
   var ema: Float?
   @Option(help: "Training batch size.") var batchSize = 128
@@ -51,6 +55,7 @@ struct Bench: ParsableCommand {
     config.stem = stem
     config.batchSize = batchSize
     config.augment = augment
+    config.augmentSampling = augmentSampling
     config.ema = ema
     config.syncBatchNorm = syncBn
     config.bucketMegabytes = bucketMb
