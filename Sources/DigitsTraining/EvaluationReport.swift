@@ -16,6 +16,9 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
   public var validationImages: Int?
   /// Every test image the model got wrong (metrics.json; not in `evaluate`'s output).
   public var misclassified: [MisclassifiedImage]?
+  /// For a run tested with TTA, the same weights tested without it (metrics.json's
+  /// `without_tta`): what TTA alone adds, as training does not depend on it.
+  public var withoutTTA: HeadlineMetrics?
 
   public init(model: String, metrics: ClassificationMetrics) {
     self.model = model
@@ -26,6 +29,20 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
     perClass = metrics.perClass
     confusionMatrix = metrics.confusion
     count = metrics.count
+  }
+}
+
+/// Accuracy and the macro averages of an evaluation, without its per-class detail.
+public struct HeadlineMetrics: Codable, Equatable, Sendable {
+  public var accuracy: Double
+  public var macroPrecision: Double
+  public var macroRecall: Double
+  public var macroF1: Double
+
+  public init(_ report: EvaluationReport) {
+    (accuracy, macroPrecision, macroRecall, macroF1) = (
+      report.accuracy, report.macroPrecision, report.macroRecall, report.macroF1
+    )
   }
 }
 

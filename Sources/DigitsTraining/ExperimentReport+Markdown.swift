@@ -181,6 +181,12 @@ extension ExperimentReport {
       "Runs of the improved protocol with one ingredient of its recipe removed, against the full recipe's "
         + "run of the same model, stem and seed (Δ in percentage points of test accuracy).", "",
     ] + table(["ingredient removed", "model", "seed", "accuracy", "full recipe", "Δ"], align: "llrrrr", rows)
+      + (ablations.contains(where: \.testedWithoutTTA)
+        ? [
+          "",
+          "TTA's row is the full recipe's run itself, tested without TTA (`without_tta` in its metrics.json): "
+            + "TTA changes only the test, so a `--no-tta` run would train the same network.",
+        ] : [])
   }
 
   private var errorSection: [String] {

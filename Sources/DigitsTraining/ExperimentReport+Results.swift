@@ -24,6 +24,7 @@ extension ExperimentReport {
       var seed: UInt64
       var accuracy: Double
       var fullRecipeAccuracy, delta: Double?
+      var testedWithoutTTA: Bool
     }
     struct Results: Encodable {
       var models: [Row]
@@ -52,7 +53,7 @@ extension ExperimentReport {
       AblationRow(
         model: a.run.config.model.rawValue, stem: a.run.config.stem.rawValue, removed: a.removed,
         seed: a.run.config.seed, accuracy: a.run.report.accuracy, fullRecipeAccuracy: a.full?.report.accuracy,
-        delta: a.delta)
+        delta: a.delta, testedWithoutTTA: a.testedWithoutTTA)
     }
     let best = bestRun
     return encodeJSON(

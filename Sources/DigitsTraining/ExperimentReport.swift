@@ -80,6 +80,9 @@ public struct ExperimentReport {
     public var run: RunSummary
     public var removed: String
     public var full: RunSummary?
+    /// The full recipe's own run tested without TTA (metrics.json's `without_tta`), standing for
+    /// a `--no-tta` run: its training would be the same.
+    public var testedWithoutTTA = false
 
     /// Test accuracy minus the full recipe's (a fraction, as the accuracies are).
     public var delta: Double? { full.map { run.report.accuracy - $0.report.accuracy } }
@@ -96,7 +99,23 @@ public struct ExperimentReport {
       }
       return Ablation(run: run, removed: removed, full: full)
     }
-    return ablations.sorted {
+    let withoutTTA = runs.compactMap { full -> Ablation? in
+      let c = full.config
+      guard c.trainingProtocol == .improved, c.recipeChanges.isEmpty, c.tta,
+        let plain = full.report.withoutTTA,
+        !ablations.contains(where: {
+          $0.removed == "TTA" && $0.run.config.model == c.model && $0.run.config.stem == c.stem
+            && $0.run.config.seed == c.seed
+        })
+      else { return nil }
+      var run = full
+      run.config.tta = false
+      (run.report.accuracy, run.report.macroPrecision, run.report.macroRecall, run.report.macroF1) = (
+        plain.accuracy, plain.macroPrecision, plain.macroRecall, plain.macroF1
+      )
+      return Ablation(run: run, removed: "TTA", full: full, testedWithoutTTA: true)
+    }
+    return (ablations + withoutTTA).sorted {
       ($0.run.config.model.rawValue, $0.removed, $0.run.config.seed) < (
         $1.run.config.model.rawValue, $1.removed, $1.run.config.seed
       )

@@ -182,6 +182,10 @@ public final class Trainer {
       report = measured
       report?.misclassified = MisclassifiedImage.all(
         labels: test.labels.map(Int.init), probabilities: probabilities)
+      if config.tta {
+        let plain = try evaluator.ensembleReport([classifier], on: test, name: classifier.name).0
+        report?.withoutTTA = HeadlineMetrics(plain)
+      }
     }
     report?.bestEpoch = state.earlyStopping.keptEpoch(lastEpoch: state.epoch)
     report?.epochsRun = state.epoch

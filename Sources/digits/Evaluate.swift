@@ -8,11 +8,15 @@ struct Evaluate: ParsableCommand {
       "Evaluate a checkpoint, or an ensemble, on the MNIST test set: accuracy, macro precision/recall/F1, confusion matrix.",
     discussion: """
       Reads checkpoints written by `digits train` or by PyTorch (a torchvision ResNet state_dict). \
-      Given --checkpoint several times, averages the models' class probabilities (an ensemble).
+      Given several checkpoints (--checkpoint A B C, or the flag repeated), averages the models' \
+      class probabilities (an ensemble).
       """
   )
 
-  @Option(help: "A .safetensors checkpoint; repeat the flag for an ensemble.") var checkpoint: [String]
+  @Option(
+    parsing: .upToNextOption,
+    help: "A .safetensors checkpoint; several (after one flag or by repeating it) for an ensemble.")
+  var checkpoint: [String]
   @Flag(help: "Average the probabilities of five one-pixel shifts of each image (test-time augmentation).")
   var tta = false
   @Flag(help: "Print one JSON object instead of tables.") var json = false

@@ -45,7 +45,8 @@ struct Experiment: ParsableCommand {
     parsing: .upToNextOption,
     help: ArgumentHelp("Run folders to report on instead of training.", valueName: "run-dir"))
   var from: [String] = []
-  @Flag(help: "Continue interrupted training runs in <out>/runs.") var resume = false
+  @Flag(help: "Continue interrupted training runs in <out>/runs; finished ones (with metrics.json) are kept.")
+  var resume = false
   @OptionGroup var data: DataOptions
 
   func validate() throws {
@@ -135,11 +136,16 @@ struct Experiment: ParsableCommand {
       InterruptHandler.install()
       for (config, folder) in try plannedRuns() {
         print("== \(config.runLabel) → \(folder.path)")
+        folders.append(folder)
+        // A finished run has its metrics.json; training it again would only re-test it.
+        if resume && FileManager.default.fileExists(atPath: folder.metrics) {
+          print("finished earlier; kept as it is")
+          continue
+        }
         let resuming = resume && FileManager.default.fileExists(atPath: folder.resumeState)
         let trainer = Trainer(
           config: config, folder: folder, observer: ProgressPrinter(), cancellation: interruption)
         _ = try trainer.train(TrainingData(mnist), resume: resuming)
-        folders.append(folder)
       }
     }
     let runs = try folders.map(RunSummary.load)

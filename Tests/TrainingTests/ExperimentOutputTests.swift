@@ -69,6 +69,30 @@ import Testing
       for png in ["convergence.png", "errors.png"] {
         #expect(FileManager.default.fileExists(atPath: out.path + "/" + png), "\(png)")
       }
+
+      // --resume keeps finished runs as they are: no second test pass, no new events file.
+      let seed0 = out.path + "/runs/paper/resnet18/seed-0"
+      let metrics = try String(contentsOfFile: seed0 + "/metrics.json", encoding: .utf8)
+      let files = try FileManager.default.contentsOfDirectory(atPath: seed0).sorted()
+      let again = try DigitsProcess.run([
+        "experiment", "--seeds", "2", "--protocols", "paper", "--models", "resnet18", "--epochs", "1",
+        "--train-limit", "128", "--data-dir", data, "--out", out.path, "--threads", "2", "--resume",
+      ])
+      #expect(again.status == 0, "stderr: \(again.stderr)")
+      #expect(again.stdout.components(separatedBy: "finished earlier; kept as it is").count - 1 == 2)
+      #expect(try String(contentsOfFile: seed0 + "/metrics.json", encoding: .utf8) == metrics)
+      #expect(try FileManager.default.contentsOfDirectory(atPath: seed0).sorted() == files)
+
+      // `evaluate` takes the ensemble's checkpoints after one flag and agrees with the report.
+      let ensemble = try DigitsProcess.run([
+        "evaluate", "--checkpoint", seed0 + "/best.safetensors",
+        out.path + "/runs/paper/resnet18/seed-1/best.safetensors", "--data-dir", data, "--json",
+      ])
+      #expect(ensemble.status == 0, "stderr: \(ensemble.stderr)")
+      let evaluated = try #require(
+        JSONSerialization.jsonObject(with: Data(ensemble.stdout.utf8)) as? [String: Any])
+      let reported = try #require((results["ensembles"] as? [[String: Any]])?.first)
+      #expect(evaluated["accuracy"] as? Double == reported["accuracy"] as? Double, "\(ensemble.stdout)")
     }
   }
 

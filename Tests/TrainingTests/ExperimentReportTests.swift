@@ -178,6 +178,30 @@ import Testing
       markdown.contains("paper resnet34 seed 2 has the best test accuracy (99.70); its errors are not drawn"))
   }
 
+  @Test func fullRunTestedWithoutTTAIsTheTTAAblationUnlessANoTTARunExists() throws {
+    var full = Self.run(.improved, model: .resnet50, seed: 0, accuracy: 0.995)
+    var plain = full.report
+    plain.accuracy = 0.9935
+    full.report.withoutTTA = HeadlineMetrics(plain)
+    let runs = [full, Self.run(.improved, model: .resnet50, seed: 0, accuracy: 0.993) { $0.augment = false }]
+    let report = ExperimentReport(runs: runs)
+    #expect(report.ablations.map(\.removed) == ["TTA", "augmentation"])
+    let tta = try #require(report.ablations.first)
+    #expect(
+      tta.testedWithoutTTA && tta.run.report.accuracy == 0.9935 && tta.run.config.ablatedIngredient == "TTA")
+    #expect(abs((tta.delta ?? 0) - -0.0015) < 1e-12)
+    #expect(report.markdown.contains("| TTA | resnet50 | 0 | 99.35 | 99.50 | -0.15 |"))
+    #expect(report.markdown.contains("TTA's row is the full recipe's run itself"))
+    let rows = try #require(try Self.json(report.resultsJSON)["ablation"] as? [[String: Any]])
+    #expect(rows.map { $0["tested_without_tta"] as? Bool } == [true, false])
+
+    // A real --no-tta run of the same model and seed takes the row's place.
+    let noTTA = Self.run(.improved, model: .resnet50, seed: 0, accuracy: 0.994) { $0.tta = false }
+    let measured = ExperimentReport(runs: runs + [noTTA]).ablations.filter { $0.removed == "TTA" }
+    #expect(measured.count == 1 && measured[0].testedWithoutTTA == false)
+    #expect(measured[0].run.report.accuracy == 0.994)
+  }
+
   @Test func ensemblesWithoutCheckpointsComeFromTheEarlierResults() throws {
     var report = ExperimentReport(runs: Self.runs)
     #expect(

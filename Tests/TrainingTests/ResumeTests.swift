@@ -113,6 +113,13 @@ final class CancelAfter: TrainingObserver {
         == String(contentsOfFile: straight.steps, encoding: .utf8))
     #expect(continued.report?.confusionMatrix == reference.report?.confusionMatrix)
     #expect(continued.report?.misclassified == reference.report?.misclassified)
+    // metrics.json also holds the same weights tested without TTA.
+    let plain = try Evaluator(batchSize: 256).ensembleReport(
+      [Classifier.load(path: straight.best)], on: try #require(Self.data.test), name: "plain"
+    ).0
+    #expect(reference.report?.withoutTTA == HeadlineMetrics(plain))
+    #expect(continued.report?.withoutTTA == reference.report?.withoutTTA)
+    #expect(try String(contentsOfFile: straight.metrics, encoding: .utf8).contains("\"without_tta\" : {"))
     #expect(
       try SafeTensorsFile.read(path: resumed.best).floats("fc.weight")
         == SafeTensorsFile.read(path: straight.best).floats("fc.weight"))
