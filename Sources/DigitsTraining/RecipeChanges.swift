@@ -37,6 +37,7 @@ extension TrainingConfig {
     note(
       augment && augmentSampling != recipe.augmentSampling,
       "\(augmentSampling.rawValue) augmentation sampling")
+    note(augment && elastic != recipe.elastic, "elastic \(elastic)")
     note(ema != recipe.ema, ema.map { "EMA \($0)" } ?? "no EMA", removes: ema == nil ? "EMA" : nil)
     note(tta != recipe.tta, tta ? "TTA" : "no TTA", removes: tta ? nil : "TTA")
     note(batchSize != recipe.batchSize, "batch \(batchSize)")

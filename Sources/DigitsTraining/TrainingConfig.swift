@@ -37,6 +37,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   public var augment = false
   /// How the distortions sample the image; bilinear in every run written before the choice existed.
   public var augmentSampling: Augmentation.Sampling = .bilinear
+  /// With `augment`, the scale in pixels of an elastic distortion (`ElasticDistortion`, sigma 4)
+  /// on top of the affine one; 0: none.
+  public var elastic: Float = 0
   /// Decay of an exponential moving average of the weights and BatchNorm statistics; validation,
   /// checkpoints and the test use the average. Nil: no average.
   public var ema: Float?
@@ -75,7 +78,11 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   }
 
   /// The distortions the training batches get, nil without `augment`.
-  public var augmentation: Augmentation? { augment ? .standard(sampling: augmentSampling) : nil }
+  public var augmentation: Augmentation? {
+    guard augment else { return nil }
+    return .standard(
+      sampling: augmentSampling, elastic: elastic > 0 ? ElasticDistortion(alpha: elastic) : nil)
+  }
 
   /// The settings a resumed run must share with the one it continues (all but the epoch
   /// budget, which a resume may extend, and the thread count).
@@ -92,7 +99,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     case trainingProtocol = "protocol"
     case model, stem, epochs, batchSize, learningRate, validationRatio, patience, minDelta, seed,
       trainLimit, threads, dataDirectory, schedule, optimizer, weightDecay, labelSmoothing, augment,
-      augmentSampling, ema, tta, cycleMomentum, processes, syncBatchNorm, bucketMegabytes
+      augmentSampling, elastic, ema, tta, cycleMomentum, processes, syncBatchNorm, bucketMegabytes
   }
 
   /// Reads config.json; a key it lacks (a run written before the key existed) keeps the paper
@@ -119,6 +126,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     try read(.labelSmoothing, &labelSmoothing)
     try read(.augment, &augment)
     try read(.augmentSampling, &augmentSampling)
+    try read(.elastic, &elastic)
     try read(.tta, &tta)
     try read(.cycleMomentum, &cycleMomentum)
     try read(.processes, &processes)
@@ -157,7 +165,10 @@ extension TrainingConfig {
     if weightDecay > 0 { parts.append("weight decay \(weightDecay)") }
     if labelSmoothing > 0 { parts.append("label smoothing \(labelSmoothing)") }
     if augment {
-      parts.append(augmentSampling == .bilinear ? "augment" : "augment (\(augmentSampling.rawValue))")
+      let details =
+        (augmentSampling == .bilinear ? [] : [augmentSampling.rawValue])
+        + (elastic > 0 ? ["elastic \(elastic)"] : [])
+      parts.append(details.isEmpty ? "augment" : "augment (\(details.joined(separator: ", ")))")
     }
     if let ema { parts.append("EMA \(ema)") }
     if tta { parts.append("TTA") }

@@ -52,6 +52,11 @@ struct Train: ParsableCommand {
   var augmentSampling: Augmentation.Sampling?
   @Option(
     help: ArgumentHelp(
+      "With --augment, also an elastic distortion of this many pixels (Simard et al.'s alpha; they used 34, with sigma 4). Default: the protocol's (0, none).",
+      valueName: "alpha"))
+  var elastic: Float?
+  @Option(
+    help: ArgumentHelp(
       "Decay of the moving average of the weights that validation, checkpoints and the test use (0: none). Default: the protocol's (improved 0.999).",
       valueName: "decay"))
   var ema: Float?
@@ -108,6 +113,18 @@ struct Train: ParsableCommand {
     }
     if let ema, !(ema >= 0 && ema < 1) { throw InputProblem("--ema must be in [0, 1), got \(ema)") }
     if bucketMb < 0 { throw InputProblem("--bucket-mb must be 0 or more, got \(bucketMb)") }
+    try Self.checkElastic(elastic, augment: augment ?? TrainingConfig(protocol: `protocol`).augment)
+  }
+
+  /// --elastic is a number of pixels, and bends images only on top of the affine augmentation.
+  static func checkElastic(_ elastic: Float?, augment: Bool) throws {
+    guard let elastic else { return }
+    if !(elastic >= 0 && elastic.isFinite) {
+      throw InputProblem("--elastic must be 0 or more pixels, got \(elastic)")
+    }
+    if elastic > 0 && !augment {
+      throw InputProblem("--elastic distorts on top of --augment; add --augment (or --protocol improved)")
+    }
   }
 
   /// The protocol's settings with every flag given on the command line applied over them.
@@ -131,6 +148,7 @@ struct Train: ParsableCommand {
     if let patience { config.patience = patience }
     if let augment { config.augment = augment }
     if let augmentSampling { config.augmentSampling = augmentSampling }
+    if let elastic { config.elastic = elastic }
     if let ema { config.ema = ema > 0 ? ema : nil }
     if let tta { config.tta = tta }
     config.syncBatchNorm = syncBn

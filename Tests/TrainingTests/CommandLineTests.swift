@@ -18,6 +18,9 @@ import Testing
     (["--batch-size", "0"], ["--batch-size", "0"]),
     (["--val-ratio", "1.5"], ["--val-ratio", "1.5"]),
     (["--model", "resnet99"], ["resnet99"]),
+    (["--elastic=-1"], ["--elastic", "-1"]),
+    (["--elastic", "34"], ["--elastic", "--augment"]),
+    (["--protocol", "improved", "--no-augment", "--elastic", "34"], ["--elastic", "--augment"]),
   ])
   func badTrainFlagIsOneLine(flag: [String], mentions: [String]) throws {
     let directory = try TemporaryFolder()

@@ -176,4 +176,24 @@ import Testing
     )
     #expect(older == recipe)
   }
+
+  @Test func elasticDistortionIsPartOfTheRecipe() throws {
+    let recipe = TrainingConfig(protocol: .improved, threads: 1)
+    var elastic = recipe
+    elastic.elastic = 34
+    #expect(elastic.augmentation == .standard(elastic: ElasticDistortion(alpha: 34, sigma: 4)))
+    #expect(recipe.augmentation?.elastic == nil)
+    #expect(try decodeJSON(TrainingConfig.self, from: encodeJSON(elastic)) == elastic)
+    #expect(!elastic.isResumable(from: recipe))
+    #expect(elastic.recipeChanges.map(\.description) == ["elastic 34.0"])
+    #expect(elastic.recipeSummary.contains("augment (elastic 34.0)"))
+    elastic.augmentSampling = .nearest
+    #expect(elastic.recipeSummary.contains("augment (nearest, elastic 34.0)"))
+    var json = try JSONSerialization.jsonObject(with: Data(encodeJSON(recipe).utf8)) as! [String: Any]
+    #expect(json.removeValue(forKey: "elastic") as? Double == 0)
+    let older = try decodeJSON(
+      TrainingConfig.self, from: String(decoding: JSONSerialization.data(withJSONObject: json), as: UTF8.self)
+    )
+    #expect(older == recipe)
+  }
 }

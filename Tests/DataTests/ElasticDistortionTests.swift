@@ -1,0 +1,70 @@
+import DigitsData
+import Foundation
+import Testing
+
+/// The elastic field against what a smoothed uniform field must be (normalised kernel, mean near
+/// zero, the spread the kernel implies, neighbours that move together, seeded), and its effect
+/// on the warp: a constant field is a whole-pixel shift.
+@Suite struct ElasticDistortionTests {
+  @Test func kernelIsANormalisedSymmetricGaussianOverThreeSigma() {
+    let kernel = ElasticDistortion(alpha: 34, sigma: 4).kernel
+    #expect(kernel.count == 25)
+    #expect(abs(kernel.reduce(0, +) - 1) < 1e-6)
+    for k in 0..<12 { #expect(kernel[k] == kernel[24 - k] && kernel[k] < kernel[k + 1]) }
+    #expect(abs(kernel[12] / kernel[16] - exp(Float(16) / 32)) < 1e-4, "exp(-d²/2σ²) at d = 4")
+  }
+
+  @Test func fieldIsSeededSmoothAndAsLargeAsTheKernelImplies() {
+    let elastic = ElasticDistortion(alpha: 34, sigma: 4)
+    var (a, b) = (SeededGenerator(seed: 7), SeededGenerator(seed: 7))
+    #expect(
+      elastic.draw(rows: 28, cols: 28, generator: &a) == elastic.draw(rows: 28, cols: 28, generator: &b))
+    var generator = SeededGenerator(seed: 1)
+    var (sum, squares, steps, count) = (0.0, 0.0, 0.0, 0.0)
+    for _ in 0..<200 {
+      let field = elastic.draw(rows: 28, cols: 28, generator: &generator)
+      #expect(field.count == 2 * 784)
+      for plane in [0, 784] {
+        for y in 4..<24 {
+          for x in 4..<24 {
+            let value = Double(field[plane + y * 28 + x])
+            (sum, squares, count) = (sum + value, squares + value * value, count + 1)
+            steps += abs(Double(field[plane + y * 28 + x + 1]) - value)
+          }
+        }
+      }
+    }
+    // Away from the edges, uniform ±1 noise (variance 1/3) blurred by the separable kernel k has
+    // the standard deviation alpha · sqrt(1/3) · Σk².
+    let kernelSquares = elastic.kernel.reduce(0) { $0 + Double($1 * $1) }
+    let expected = 34 * (1.0 / 3).squareRoot() * kernelSquares
+    let (mean, std) = (sum / count, (squares / count - (sum / count) * (sum / count)).squareRoot())
+    #expect(abs(mean) < 0.1 * expected, "mean \(mean)")
+    #expect(abs(std / expected - 1) < 0.1, "std \(std), expected \(expected)")
+    #expect(steps / count < 0.3 * std, "neighbouring pixels move together")
+  }
+
+  @Test func constantFieldIsAWholePixelShift() {
+    let digit = AugmentationTests.digit
+    var shifted = AffineDistortion(angle: 0, scale: 1, shiftX: 0, shiftY: 0)
+    shifted.displacement = [Float](repeating: -3, count: 784) + [Float](repeating: 2, count: 784)
+    let reference = AugmentationTests.warp(AffineDistortion(angle: 0, scale: 1, shiftX: 3, shiftY: -2), digit)
+    let out = AugmentationTests.warp(shifted, digit)
+    for i in 0..<784 { #expect(abs(out[i] - reference[i]) < 1e-5, "pixel \(i)") }
+  }
+
+  @Test func elasticAugmentationAddsAFieldToTheSameAffineDraw() {
+    let affine = Augmentation.standard()
+    let elastic = Augmentation.standard(elastic: ElasticDistortion(alpha: 34))
+    var (a, b) = (SeededGenerator(seed: 3), SeededGenerator(seed: 3))
+    let plain = affine.draw(rows: 28, cols: 28, generator: &a)
+    let bent = elastic.draw(rows: 28, cols: 28, generator: &b)
+    #expect(plain.displacement == nil && bent.displacement?.count == 2 * 784)
+    #expect(
+      (plain.angle, plain.scale, plain.shiftX, plain.shiftY) == (
+        bent.angle, bent.scale, bent.shiftX, bent.shiftY
+      ))
+    let warped = (AugmentationTests.warp(plain), AugmentationTests.warp(bent))
+    #expect(zip(warped.0, warped.1).contains { abs($0 - $1) > 0.5 }, "the field moves ink")
+  }
+}
