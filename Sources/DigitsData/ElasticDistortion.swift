@@ -6,18 +6,37 @@ import Foundation
 public struct ElasticDistortion: Codable, Equatable, Sendable {
   public var alpha, sigma: Float
 
-  /// Simard et al. used alpha 34 and sigma 4 on 28x28 digits.
-  public init(alpha: Float, sigma: Float = 4) {
+  /// Simard et al. used alpha 34 with sigma 4 on 28x28 digits, Ciresan et al. (2010) alpha 36
+  /// with sigma 6, which bends strokes more smoothly.
+  public init(alpha: Float, sigma: Float = 6) {
     (self.alpha, self.sigma) = (alpha, sigma)
   }
 
   /// One image's field, drawn from `generator`: [2, rows, cols] displacements in pixels, x then y.
+  /// The noise covers the image and a margin of the kernel's radius, so that pixels at the edge
+  /// move as much as any other (a clamped or mirrored border would weigh a few samples many times).
   public func draw(rows: Int, cols: Int, generator: inout SeededGenerator) -> [Float] {
-    let noise = (0..<(2 * rows * cols)).map { _ in generator.nextFloat() * 2 - 1 }
-    let plane = rows * cols
-    return [0, plane].flatMap { start in
-      smoothed(noise[start..<(start + plane)], rows: rows, cols: cols).map { $0 * alpha }
+    let kernel = self.kernel
+    let radius = kernel.count / 2
+    let (noiseRows, noiseCols) = (rows + 2 * radius, cols + 2 * radius)
+    var field: [Float] = []
+    field.reserveCapacity(2 * rows * cols)
+    for _ in 0..<2 {
+      let noise = (0..<(noiseRows * noiseCols)).map { _ in generator.nextFloat() * 2 - 1 }
+      // [noiseRows, noiseCols] → [noiseRows, cols] along the rows, then → [rows, cols] down the columns.
+      var across = [Float](repeating: 0, count: noiseRows * cols)
+      for y in 0..<noiseRows {
+        for x in 0..<cols {
+          across[y * cols + x] = kernel.indices.reduce(0) { $0 + kernel[$1] * noise[y * noiseCols + x + $1] }
+        }
+      }
+      for y in 0..<rows {
+        for x in 0..<cols {
+          field.append(alpha * kernel.indices.reduce(0) { $0 + kernel[$1] * across[(y + $1) * cols + x] })
+        }
+      }
     }
+    return field
   }
 
   /// Normalised Gaussian weights over ±3 sigma.
@@ -26,29 +45,5 @@ public struct ElasticDistortion: Codable, Equatable, Sendable {
     let weights = (-radius...radius).map { exp(-Float($0 * $0) / (2 * sigma * sigma)) }
     let total = weights.reduce(0, +)
     return weights.map { $0 / total }
-  }
-
-  /// [rows, cols] values blurred along each row, then each column; past the edge, the edge value.
-  private func smoothed(_ values: ArraySlice<Float>, rows: Int, cols: Int) -> [Float] {
-    let source = Array(values)
-    let kernel = self.kernel
-    let radius = kernel.count / 2
-    var across = [Float](repeating: 0, count: source.count)
-    for y in 0..<rows {
-      for x in 0..<cols {
-        across[y * cols + x] = kernel.indices.reduce(0) { sum, k in
-          sum + kernel[k] * source[y * cols + min(max(x + k - radius, 0), cols - 1)]
-        }
-      }
-    }
-    var down = [Float](repeating: 0, count: source.count)
-    for y in 0..<rows {
-      for x in 0..<cols {
-        down[y * cols + x] = kernel.indices.reduce(0) { sum, k in
-          sum + kernel[k] * across[min(max(y + k - radius, 0), rows - 1) * cols + x]
-        }
-      }
-    }
-    return down
   }
 }

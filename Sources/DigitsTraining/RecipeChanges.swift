@@ -38,6 +38,7 @@ extension TrainingConfig {
       augment && augmentSampling != recipe.augmentSampling,
       "\(augmentSampling.rawValue) augmentation sampling")
     note(augment && elastic != recipe.elastic, "elastic \(elastic)")
+    note(augment && elastic > 0 && elasticSigma != recipe.elasticSigma, "elastic sigma \(elasticSigma)")
     note(ema != recipe.ema, ema.map { "EMA \($0)" } ?? "no EMA", removes: ema == nil ? "EMA" : nil)
     note(tta != recipe.tta, tta ? "TTA" : "no TTA", removes: tta ? nil : "TTA")
     note(batchSize != recipe.batchSize, "batch \(batchSize)")

@@ -37,9 +37,10 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   public var augment = false
   /// How the distortions sample the image; bilinear in every run written before the choice existed.
   public var augmentSampling: Augmentation.Sampling = .bilinear
-  /// With `augment`, the scale in pixels of an elastic distortion (`ElasticDistortion`, sigma 4)
-  /// on top of the affine one; 0: none.
+  /// With `augment`, the scale in pixels of an elastic distortion (`ElasticDistortion`) on top of
+  /// the affine one, and the width of its smoothing in pixels; 0: none.
   public var elastic: Float = 0
+  public var elasticSigma: Float = 6
   /// Decay of an exponential moving average of the weights and BatchNorm statistics; validation,
   /// checkpoints and the test use the average. Nil: no average.
   public var ema: Float?
@@ -81,7 +82,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   public var augmentation: Augmentation? {
     guard augment else { return nil }
     return .standard(
-      sampling: augmentSampling, elastic: elastic > 0 ? ElasticDistortion(alpha: elastic) : nil)
+      sampling: augmentSampling,
+      elastic: elastic > 0 ? ElasticDistortion(alpha: elastic, sigma: elasticSigma) : nil)
   }
 
   /// The settings a resumed run must share with the one it continues (all but the epoch
@@ -99,7 +101,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     case trainingProtocol = "protocol"
     case model, stem, epochs, batchSize, learningRate, validationRatio, patience, minDelta, seed,
       trainLimit, threads, dataDirectory, schedule, optimizer, weightDecay, labelSmoothing, augment,
-      augmentSampling, elastic, ema, tta, cycleMomentum, processes, syncBatchNorm, bucketMegabytes
+      augmentSampling, elastic, elasticSigma, ema, tta, cycleMomentum, processes, syncBatchNorm,
+      bucketMegabytes
   }
 
   /// Reads config.json; a key it lacks (a run written before the key existed) keeps the paper
@@ -127,6 +130,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     try read(.augment, &augment)
     try read(.augmentSampling, &augmentSampling)
     try read(.elastic, &elastic)
+    try read(.elasticSigma, &elasticSigma)
     try read(.tta, &tta)
     try read(.cycleMomentum, &cycleMomentum)
     try read(.processes, &processes)
@@ -167,7 +171,7 @@ extension TrainingConfig {
     if augment {
       let details =
         (augmentSampling == .bilinear ? [] : [augmentSampling.rawValue])
-        + (elastic > 0 ? ["elastic \(elastic)"] : [])
+        + (elastic > 0 ? ["elastic \(elastic), sigma \(elasticSigma)"] : [])
       parts.append(details.isEmpty ? "augment" : "augment (\(details.joined(separator: ", ")))")
     }
     if let ema { parts.append("EMA \(ema)") }

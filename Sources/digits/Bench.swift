@@ -27,6 +27,7 @@ struct Bench: ParsableCommand {
       "With --augment, time an elastic distortion of this many pixels too (as train's --elastic).",
       valueName: "alpha"))
   var elastic: Float?
+  @Option(help: ArgumentHelp("As train's --elastic-sigma.", valueName: "sigma")) var elasticSigma: Float?
   @Option(
     help: ArgumentHelp(
       "Time the step with a moving average of the weights (as --ema trains).", valueName: "decay"))
@@ -49,7 +50,7 @@ struct Bench: ParsableCommand {
     if steps < 1 { throw InputProblem("--steps must be at least 1, got \(steps)") }
     if bucketMb < 0 { throw InputProblem("--bucket-mb must be 0 or more, got \(bucketMb)") }
     if let ema, !(ema > 0 && ema < 1) { throw InputProblem("--ema must be in (0, 1), got \(ema)") }
-    try Train.checkElastic(elastic, augment: augment)
+    try Train.checkElastic(elastic, sigma: elasticSigma, augment: augment)
     if inferenceBatches < 1 {
       throw InputProblem("--inference-batches must be at least 1, got \(inferenceBatches)")
     }
@@ -63,6 +64,7 @@ struct Bench: ParsableCommand {
     config.augment = augment
     config.augmentSampling = augmentSampling
     config.elastic = elastic ?? 0
+    if let elasticSigma { config.elasticSigma = elasticSigma }
     config.ema = ema
     config.syncBatchNorm = syncBn
     config.bucketMegabytes = bucketMb

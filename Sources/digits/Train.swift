@@ -52,9 +52,14 @@ struct Train: ParsableCommand {
   var augmentSampling: Augmentation.Sampling?
   @Option(
     help: ArgumentHelp(
-      "With --augment, also an elastic distortion of this many pixels (Simard et al.'s alpha; they used 34, with sigma 4). Default: the protocol's (0, none).",
+      "With --augment, also an elastic distortion of this many pixels (alpha: Simard et al. used 34 with sigma 4, Ciresan et al. 36 with sigma 6). Default: the protocol's (0, none).",
       valueName: "alpha"))
   var elastic: Float?
+  @Option(
+    help: ArgumentHelp(
+      "The width in pixels of the Gaussian that smooths --elastic's displacements. Default: 6.",
+      valueName: "sigma"))
+  var elasticSigma: Float?
   @Option(
     help: ArgumentHelp(
       "Decay of the moving average of the weights that validation, checkpoints and the test use (0: none). Default: the protocol's (improved 0.999).",
@@ -113,11 +118,15 @@ struct Train: ParsableCommand {
     }
     if let ema, !(ema >= 0 && ema < 1) { throw InputProblem("--ema must be in [0, 1), got \(ema)") }
     if bucketMb < 0 { throw InputProblem("--bucket-mb must be 0 or more, got \(bucketMb)") }
-    try Self.checkElastic(elastic, augment: augment ?? TrainingConfig(protocol: `protocol`).augment)
+    try Self.checkElastic(
+      elastic, sigma: elasticSigma, augment: augment ?? TrainingConfig(protocol: `protocol`).augment)
   }
 
   /// --elastic is a number of pixels, and bends images only on top of the affine augmentation.
-  static func checkElastic(_ elastic: Float?, augment: Bool) throws {
+  static func checkElastic(_ elastic: Float?, sigma: Float?, augment: Bool) throws {
+    if let sigma, !(sigma > 0 && sigma <= 28) {
+      throw InputProblem("--elastic-sigma must be in (0, 28] pixels, got \(sigma)")
+    }
     guard let elastic else { return }
     if !(elastic >= 0 && elastic.isFinite) {
       throw InputProblem("--elastic must be 0 or more pixels, got \(elastic)")
@@ -149,6 +158,7 @@ struct Train: ParsableCommand {
     if let augment { config.augment = augment }
     if let augmentSampling { config.augmentSampling = augmentSampling }
     if let elastic { config.elastic = elastic }
+    if let elasticSigma { config.elasticSigma = elasticSigma }
     if let ema { config.ema = ema > 0 ? ema : nil }
     if let tta { config.tta = tta }
     config.syncBatchNorm = syncBn

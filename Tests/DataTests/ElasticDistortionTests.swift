@@ -3,8 +3,8 @@ import Foundation
 import Testing
 
 /// The elastic field against what a smoothed uniform field must be (normalised kernel, mean near
-/// zero, the spread the kernel implies, neighbours that move together, seeded), and its effect
-/// on the warp: a constant field is a whole-pixel shift.
+/// zero, the spread the kernel implies up to the edges, neighbours that move together, seeded),
+/// and its effect on the warp: a constant field is a whole-pixel shift.
 @Suite struct ElasticDistortionTests {
   @Test func kernelIsANormalisedSymmetricGaussianOverThreeSigma() {
     let kernel = ElasticDistortion(alpha: 34, sigma: 4).kernel
@@ -25,8 +25,8 @@ import Testing
       let field = elastic.draw(rows: 28, cols: 28, generator: &generator)
       #expect(field.count == 2 * 784)
       for plane in [0, 784] {
-        for y in 4..<24 {
-          for x in 4..<24 {
+        for y in 0..<28 {
+          for x in 0..<27 {
             let value = Double(field[plane + y * 28 + x])
             (sum, squares, count) = (sum + value, squares + value * value, count + 1)
             steps += abs(Double(field[plane + y * 28 + x + 1]) - value)
@@ -34,8 +34,8 @@ import Testing
         }
       }
     }
-    // Away from the edges, uniform ±1 noise (variance 1/3) blurred by the separable kernel k has
-    // the standard deviation alpha · sqrt(1/3) · Σk².
+    // Uniform ±1 noise (variance 1/3) blurred by the separable kernel k has the standard
+    // deviation alpha · sqrt(1/3) · Σk², at the edges as in the middle.
     let kernelSquares = elastic.kernel.reduce(0) { $0 + Double($1 * $1) }
     let expected = 34 * (1.0 / 3).squareRoot() * kernelSquares
     let (mean, std) = (sum / count, (squares / count - (sum / count) * (sum / count)).squareRoot())
@@ -66,5 +66,20 @@ import Testing
       ))
     let warped = (AugmentationTests.warp(plain), AugmentationTests.warp(bent))
     #expect(zip(warped.0, warped.1).contains { abs($0 - $1) > 0.5 }, "the field moves ink")
+  }
+}
+
+extension ElasticDistortionTests {
+  /// A border pixel moves no more than a middle one (a clamped border once moved it by many pixels).
+  @Test func edgePixelsMoveAsMuchAsMiddleOnes() {
+    let elastic = ElasticDistortion(alpha: 36, sigma: 6)
+    var generator = SeededGenerator(seed: 2)
+    var (edge, middle) = (0.0, 0.0)
+    for _ in 0..<300 {
+      let field = elastic.draw(rows: 28, cols: 28, generator: &generator)
+      edge += Double(field[0] * field[0])
+      middle += Double(field[14 * 28 + 14] * field[14 * 28 + 14])
+    }
+    #expect(abs((edge / middle).squareRoot() - 1) < 0.25, "edge \(edge), middle \(middle)")
   }
 }

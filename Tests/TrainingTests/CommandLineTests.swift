@@ -19,6 +19,7 @@ import Testing
     (["--val-ratio", "1.5"], ["--val-ratio", "1.5"]),
     (["--model", "resnet99"], ["resnet99"]),
     (["--elastic=-1"], ["--elastic", "-1"]),
+    (["--protocol", "improved", "--elastic", "36", "--elastic-sigma", "0"], ["--elastic-sigma", "0"]),
     (["--elastic", "34"], ["--elastic", "--augment"]),
     (["--protocol", "improved", "--no-augment", "--elastic", "34"], ["--elastic", "--augment"]),
   ])

@@ -181,16 +181,23 @@ import Testing
     let recipe = TrainingConfig(protocol: .improved, threads: 1)
     var elastic = recipe
     elastic.elastic = 34
-    #expect(elastic.augmentation == .standard(elastic: ElasticDistortion(alpha: 34, sigma: 4)))
+    #expect(elastic.augmentation == .standard(elastic: ElasticDistortion(alpha: 34, sigma: 6)))
     #expect(recipe.augmentation?.elastic == nil)
     #expect(try decodeJSON(TrainingConfig.self, from: encodeJSON(elastic)) == elastic)
     #expect(!elastic.isResumable(from: recipe))
     #expect(elastic.recipeChanges.map(\.description) == ["elastic 34.0"])
-    #expect(elastic.recipeSummary.contains("augment (elastic 34.0)"))
+    #expect(elastic.recipeSummary.contains("augment (elastic 34.0, sigma 6.0)"))
     elastic.augmentSampling = .nearest
-    #expect(elastic.recipeSummary.contains("augment (nearest, elastic 34.0)"))
+    elastic.elasticSigma = 4
+    #expect(elastic.augmentation?.elastic == ElasticDistortion(alpha: 34, sigma: 4))
+    #expect(elastic.recipeSummary.contains("augment (nearest, elastic 34.0, sigma 4.0)"))
+    #expect(
+      elastic.recipeChanges.map(\.description) == [
+        "nearest augmentation sampling", "elastic 34.0", "elastic sigma 4.0",
+      ])
     var json = try JSONSerialization.jsonObject(with: Data(encodeJSON(recipe).utf8)) as! [String: Any]
     #expect(json.removeValue(forKey: "elastic") as? Double == 0)
+    #expect(json.removeValue(forKey: "elastic_sigma") as? Double == 6)
     let older = try decodeJSON(
       TrainingConfig.self, from: String(decoding: JSONSerialization.data(withJSONObject: json), as: UTF8.self)
     )
