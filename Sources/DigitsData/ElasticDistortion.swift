@@ -21,20 +21,35 @@ public struct ElasticDistortion: Codable, Equatable, Sendable {
     let (noiseRows, noiseCols) = (rows + 2 * radius, cols + 2 * radius)
     var field: [Float] = []
     field.reserveCapacity(2 * rows * cols)
+    var across = [Float](repeating: 0, count: noiseRows * cols)
     for _ in 0..<2 {
       let noise = (0..<(noiseRows * noiseCols)).map { _ in generator.nextFloat() * 2 - 1 }
-      // [noiseRows, noiseCols] → [noiseRows, cols] along the rows, then → [rows, cols] down the columns.
-      var across = [Float](repeating: 0, count: noiseRows * cols)
-      for y in 0..<noiseRows {
-        for x in 0..<cols {
-          across[y * cols + x] = kernel.indices.reduce(0) { $0 + kernel[$1] * noise[y * noiseCols + x + $1] }
+      var plane = [Float](repeating: 0, count: rows * cols)
+      // [noiseRows, noiseCols] → [noiseRows, cols] along the rows, then → [rows, cols] down the
+      // columns; each sum runs over the taps in order, its inner loop along contiguous x.
+      noise.withUnsafeBufferPointer { noise in
+        across.withUnsafeMutableBufferPointer { across in
+          for y in 0..<noiseRows {
+            let (source, target) = (noise.baseAddress! + y * noiseCols, across.baseAddress! + y * cols)
+            for x in 0..<cols { target[x] = 0 }
+            for (tap, weight) in kernel.enumerated() {
+              for x in 0..<cols { target[x] += weight * source[x + tap] }
+            }
+          }
         }
       }
-      for y in 0..<rows {
-        for x in 0..<cols {
-          field.append(alpha * kernel.indices.reduce(0) { $0 + kernel[$1] * across[(y + $1) * cols + x] })
+      across.withUnsafeBufferPointer { across in
+        plane.withUnsafeMutableBufferPointer { plane in
+          for y in 0..<rows {
+            let target = plane.baseAddress! + y * cols
+            for (tap, weight) in kernel.enumerated() {
+              let source = across.baseAddress! + (y + tap) * cols
+              for x in 0..<cols { target[x] += weight * source[x] }
+            }
+          }
         }
       }
+      field += plane.map { $0 * alpha }
     }
     return field
   }

@@ -83,3 +83,34 @@ extension ElasticDistortionTests {
     #expect(abs((edge / middle).squareRoot() - 1) < 0.25, "edge \(edge), middle \(middle)")
   }
 }
+
+extension ElasticDistortionTests {
+  /// The field is alpha times the noise blurred by the kernel along the rows, then the columns:
+  /// the same generator's noise convolved here the slow way, over the image and its margin.
+  @Test func fieldIsTheSeparableBlurOfTheGeneratorsNoise() {
+    let elastic = ElasticDistortion(alpha: 5, sigma: 1.5)
+    let kernel = elastic.kernel
+    let radius = kernel.count / 2
+    let (rows, cols) = (9, 7)
+    let (noiseRows, noiseCols) = (rows + 2 * radius, cols + 2 * radius)
+    var generator = SeededGenerator(seed: 11)
+    var replay = generator
+    let field = elastic.draw(rows: rows, cols: cols, generator: &generator)
+    for plane in 0..<2 {
+      let noise = (0..<(noiseRows * noiseCols)).map { _ in replay.nextFloat() * 2 - 1 }
+      for y in 0..<rows {
+        for x in 0..<cols {
+          var sum = 0.0
+          for i in 0..<kernel.count {
+            for j in 0..<kernel.count {
+              sum += Double(kernel[i] * kernel[j] * noise[(y + i) * noiseCols + x + j])
+            }
+          }
+          let value = field[plane * rows * cols + y * cols + x]
+          #expect(abs(Double(value) - 5 * sum) < 1e-5, "plane \(plane), (\(x), \(y))")
+        }
+      }
+    }
+    #expect(replay.next() == generator.next(), "the field draws exactly its noise")
+  }
+}
