@@ -122,16 +122,17 @@ public struct ExperimentReport {
     }
   }
 
-  /// Each group of runs without max-pool in the stem, beside the group that differs from it
-  /// only by having torchvision's stem (when there is one).
-  public var stemComparisons: [(standard: RunGroup?, nomaxpool: RunGroup)] {
+  /// Each group of runs without max-pool in the stem, beside the groups with torchvision's stem
+  /// under the same protocol and recipe: the same model first, then the paper's networks.
+  public var stemComparisons: [(nomaxpool: RunGroup, standard: [RunGroup])] {
     let groups = self.groups
     return groups.filter { $0.stem == .nomaxpool }.map { group in
-      let standard = groups.first {
-        $0.stem == .standard && $0.trainingProtocol == group.trainingProtocol && $0.model == group.model
-          && $0.changes == group.changes
+      let standard = groups.filter {
+        $0.stem == .standard && $0.trainingProtocol == group.trainingProtocol && $0.changes == group.changes
       }
-      return (standard, group)
+      return (
+        group, standard.filter { $0.model == group.model } + standard.filter { $0.model != group.model }
+      )
     }
   }
 

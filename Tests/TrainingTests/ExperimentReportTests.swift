@@ -169,13 +169,33 @@ import Testing
     #expect(markdown.contains("| improved resnet50 | 1 | 99.50 | 99.40 |"), "one seed: no spread")
     #expect(markdown.contains("## Stem without max-pool"))
     #expect(
-      markdown.contains("| paper resnet34 nomaxpool | 99.40 | 99.30 ± 0.36 (99.00–99.70) | 22 | 12 | 1.83× |")
-    )
+      markdown.contains(
+        "| paper resnet34 nomaxpool | 99.40 | paper resnet34 | 99.30 ± 0.36 (99.00–99.70) | 22 | 12 | 1.83× |"
+      ))
     #expect(markdown.contains("## Ablation"))
     #expect(markdown.contains("| augmentation | resnet50 | 0 | 99.30 | 99.50 | -0.20 |"))
     #expect(markdown.contains("- `improved: adamw lr 0.002 (onecycle)"))
     #expect(
       markdown.contains("paper resnet34 seed 2 has the best test accuracy (99.70); its errors are not drawn"))
+  }
+
+  @Test func stemTableShowsThePapersNetworksWhenTheSameModelHasNoStandardStemGroup() {
+    let runs = [
+      Self.run(.improved, model: .resnet18, stem: .nomaxpool, seed: 0, accuracy: 0.996, seconds: [50, 50]),
+      Self.run(.improved, model: .resnet34, seed: 0, accuracy: 0.995, seconds: [20, 20]),
+      Self.run(.improved, model: .resnet50, seed: 0, accuracy: 0.994, seconds: [25, 25]),
+      Self.run(.improved, model: .resnet50, seed: 1, accuracy: 0.990) { $0.augment = false },
+    ]
+    let comparisons = ExperimentReport(runs: runs).stemComparisons
+    #expect(comparisons.map(\.nomaxpool.label) == ["improved resnet18 nomaxpool"])
+    #expect(comparisons[0].standard.map(\.label) == ["improved resnet34", "improved resnet50"])
+    let markdown = ExperimentReport(runs: runs).markdown
+    #expect(
+      markdown.contains(
+        "| improved resnet18 nomaxpool | 99.60 | improved resnet34 | 99.50 | 50 | 20 | 2.50× |"))
+    #expect(
+      markdown.contains(
+        "| improved resnet18 nomaxpool | 99.60 | improved resnet50 | 99.40 | 50 | 25 | 2.00× |"))
   }
 
   @Test func fullRunTestedWithoutTTAIsTheTTAAblationUnlessANoTTARunExists() throws {
