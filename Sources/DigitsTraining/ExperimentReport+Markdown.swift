@@ -17,6 +17,7 @@ extension ExperimentReport {
     lines += ensembleSection
     lines += stemSection
     lines += ablationSection
+    lines += variantSection
     let window = ConvergenceChart(groups: chartedGroups).smoothingWindow
     lines += [
       "## Convergence", "", "![Convergence: training loss and validation accuracy](convergence.svg)", "",
@@ -190,6 +191,29 @@ extension ExperimentReport {
           "TTA's row is the full recipe's run itself, tested without TTA (`without_tta` in its metrics.json): "
             + "TTA changes only the test, so a `--no-tta` run would train the same network.",
         ] : [])
+  }
+
+  private var variantSection: [String] {
+    let variants = self.variants
+    guard !variants.isEmpty else { return [] }
+    let rows = variants.map { v in
+      let n = v.group.runs.count
+      return [
+        v.group.label, v.group.seeds.map(String.init).joined(separator: ", "),
+        percentCell(v.group.spread(\.accuracy), n),
+        v.recipe.isEmpty ? "–" : pct(Spread(v.recipe.map(\.report.accuracy)).mean),
+        v.delta.map { String(format: "%+.2f", $0 * 100) } ?? "–", v.ensemble.map { pct($0.accuracy) } ?? "–",
+      ]
+    }
+    return [
+      "## Variants", "",
+      "Groups whose recipe departs from their protocol's other than by removing one ingredient, against the "
+        + "protocol's recipe on the same model, stem and seeds: test accuracy (%), Δ the mean over those "
+        + "seeds of the difference (percentage points), and the ensemble of the variant's seeds.", "",
+    ]
+      + table(
+        ["variant", "seeds", "accuracy", "recipe, same seeds", "Δ", "ensemble of its seeds"],
+        align: "lllrrr", rows)
   }
 
   private var errorSection: [String] {

@@ -1,7 +1,7 @@
 extension ExperimentReport {
   /// results.json: `models` (SPEC.md's keys, one row per run in the groups' order, with its protocol, seed, stem and
   /// recipe changes), `aggregates` (per group, each metric's mean, std, min and max over the
-  /// seeds), `ensembles`, `ablation`, and the best single model with its misclassified
+  /// seeds), `ensembles`, `ablation`, `variants`, and the best single model with its misclassified
   /// test-set indices (`best_model_errors`).
   public var resultsJSON: String {
     struct Row: Encodable {
@@ -26,11 +26,19 @@ extension ExperimentReport {
       var fullRecipeAccuracy, delta: Double?
       var testedWithoutTTA: Bool
     }
+    struct VariantRow: Encodable {
+      var group: String
+      var changes: [String]
+      var seeds: [UInt64]
+      var accuracy: Spread
+      var recipeAccuracy, delta, ensembleAccuracy: Double?
+    }
     struct Results: Encodable {
       var models: [Row]
       var aggregates: [Aggregate]
       var ensembles: [EnsembleResult]
       var ablation: [AblationRow]
+      var variants: [VariantRow]
       var bestModel: String?
       var bestModelErrors: [Int]
     }
@@ -55,10 +63,18 @@ extension ExperimentReport {
         seed: a.run.config.seed, accuracy: a.run.report.accuracy, fullRecipeAccuracy: a.full?.report.accuracy,
         delta: a.delta, testedWithoutTTA: a.testedWithoutTTA)
     }
+    let variantRows = variants.map { v in
+      VariantRow(
+        group: v.group.label, changes: v.group.changes.map(\.description), seeds: v.group.seeds,
+        accuracy: v.group.spread(\.accuracy),
+        recipeAccuracy: v.recipe.isEmpty ? nil : Spread(v.recipe.map(\.report.accuracy)).mean, delta: v.delta,
+        ensembleAccuracy: v.ensemble?.accuracy)
+    }
     let best = bestRun
     return encodeJSON(
       Results(
         models: rows, aggregates: aggregates, ensembles: ensembles, ablation: ablation,
+        variants: variantRows,
         bestModel: best?.label,
         bestModelErrors: (best?.report.misclassified ?? []).map(\.index).sorted()))
   }

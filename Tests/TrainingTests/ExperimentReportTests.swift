@@ -124,7 +124,7 @@ import Testing
     let results = try Self.json(ExperimentReport(runs: best).resultsJSON)
     #expect(
       Set(results.keys) == [
-        "models", "aggregates", "ensembles", "ablation", "best_model", "best_model_errors",
+        "models", "aggregates", "ensembles", "ablation", "variants", "best_model", "best_model_errors",
       ])
     let models = try #require(results["models"] as? [[String: Any]])
     #expect(models.count == 6)
@@ -196,6 +196,46 @@ import Testing
     #expect(
       markdown.contains(
         "| improved resnet18 nomaxpool | 99.60 | improved resnet50 | 99.40 | 50 | 25 | 2.00× |"))
+  }
+
+  @Test func variantsSitBesideTheRecipeOnTheSeedsTheyShare() throws {
+    let batch64: (inout TrainingConfig) -> Void = { $0.batchSize = 64 }
+    let runs = [
+      Self.run(.improved, seed: 0, accuracy: 0.995), Self.run(.improved, seed: 1, accuracy: 0.996),
+      Self.run(.improved, seed: 2, accuracy: 0.997),
+      Self.run(.improved, seed: 0, accuracy: 0.997, edit: batch64),
+      Self.run(.improved, seed: 1, accuracy: 0.997, edit: batch64),
+      Self.run(.improved, seed: 5, accuracy: 0.990) { $0.elastic = 36 },
+      Self.run(.improved, seed: 0, accuracy: 0.993) { $0.augment = false },
+    ]
+    var report = ExperimentReport(runs: runs)
+    let members = [
+      "improved resnet34 (batch 64) seed 0", "improved resnet34 (batch 64) seed 1",
+    ]
+    report.ensembles = [
+      EnsembleResult(name: "batch 64", members: members, tta: true, report: runs[3].report)
+    ]
+    let variants = report.variants
+    #expect(
+      variants.map(\.group.label) == [
+        "improved resnet34 (batch 64)", "improved resnet34 (elastic 36.0)",
+      ])
+    #expect(variants[0].recipe.map(\.config.seed) == [0, 1])
+    // Seed 0: +0.002, seed 1: +0.001.
+    #expect(abs((variants[0].delta ?? 0) - 0.0015) < 1e-12)
+    #expect(variants[0].ensemble?.name == "batch 64")
+    #expect(variants[1].recipe.isEmpty && variants[1].delta == nil && variants[1].ensemble == nil)
+    let markdown = report.markdown
+    #expect(
+      markdown.contains(
+        "| improved resnet34 (batch 64) | 0, 1 | 99.70 ± 0.00 (99.70–99.70) | 99.55 | +0.15 | 99.70 |"
+      ))
+    #expect(markdown.contains("| improved resnet34 (elastic 36.0) | 5 | 99.00 | – | – | – |"))
+    let json = try Self.json(report.resultsJSON)
+    let rows = try #require(json["variants"] as? [[String: Any]])
+    #expect(rows.count == 2 && rows[0]["changes"] as? [String] == ["batch 64"])
+    #expect(abs((rows[0]["recipe_accuracy"] as? Double ?? 0) - 0.9955) < 1e-12)
+    #expect(rows[1]["delta"] == nil && rows[1]["seeds"] as? [Int] == [5])
   }
 
   @Test func fullRunTestedWithoutTTAIsTheTTAAblationUnlessANoTTARunExists() throws {
