@@ -173,18 +173,18 @@ extension ExperimentReport {
     let ablations = self.ablations
     guard !ablations.isEmpty else { return [] }
     let rows = ablations.map { a in
-      let c = a.run.config
-      return [
-        a.removed, c.model.rawValue + (c.stem == .standard ? "" : " \(c.stem.rawValue)"), "\(c.seed)",
+      [
+        a.removed, a.recipeLabel, "\(a.run.config.seed)",
         pct(a.run.report.accuracy), a.full.map { pct($0.report.accuracy) } ?? "–",
         a.delta.map { String(format: "%+.2f", $0 * 100) } ?? "–",
       ]
     }
     return [
       "## Ablation", "",
-      "Runs of the improved protocol with one ingredient of its recipe removed, against the full recipe's "
-        + "run of the same model, stem and seed (Δ in percentage points of test accuracy).", "",
-    ] + table(["ingredient removed", "model", "seed", "accuracy", "full recipe", "Δ"], align: "llrrrr", rows)
+      "Runs of the improved protocol with one ingredient of a recipe removed (the protocol's, or a variant "
+        + "of it in brackets), against that recipe's run of the same model, stem and seed (Δ in percentage "
+        + "points of test accuracy).", "",
+    ] + table(["ingredient removed", "from", "seed", "accuracy", "full recipe", "Δ"], align: "llrrrr", rows)
       + (ablations.contains(where: \.testedWithoutTTA)
         ? [
           "",

@@ -20,7 +20,7 @@ extension ExperimentReport {
       var accuracy, macroPrecision, macroRecall, macroF1, epochsRun, secondsPerEpoch: Spread
     }
     struct AblationRow: Encodable {
-      var model, stem, removed: String
+      var model, stem, removed, recipe: String
       var seed: UInt64
       var accuracy: Double
       var fullRecipeAccuracy, delta: Double?
@@ -60,6 +60,7 @@ extension ExperimentReport {
     let ablation = ablations.map { a in
       AblationRow(
         model: a.run.config.model.rawValue, stem: a.run.config.stem.rawValue, removed: a.removed,
+        recipe: a.recipeLabel,
         seed: a.run.config.seed, accuracy: a.run.report.accuracy, fullRecipeAccuracy: a.full?.report.accuracy,
         delta: a.delta, testedWithoutTTA: a.testedWithoutTTA)
     }

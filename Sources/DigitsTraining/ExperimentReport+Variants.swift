@@ -22,7 +22,8 @@ extension ExperimentReport {
   }
 
   public var variants: [Variant] {
-    groups.filter { !$0.changes.isEmpty && $0.runs[0].config.ablatedIngredient == nil }.map { group in
+    let ablated = ablationGroupLabels
+    return groups.filter { !$0.changes.isEmpty && !ablated.contains($0.label) }.map { group in
       let recipe = runs.filter {
         let c = $0.config
         return c.trainingProtocol == group.trainingProtocol && c.recipeChanges.isEmpty

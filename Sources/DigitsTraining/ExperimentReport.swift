@@ -74,11 +74,13 @@ public struct ExperimentReport {
     return (ErrorGrid(title: title, images: testSet, errors: errors, pngEncoder: pngEncoder), nil)
   }
 
-  /// A run of the improved protocol without one ingredient of its recipe, beside the full
-  /// recipe's run of the same model, stem and seed (when there is one).
+  /// A run of the improved protocol without one ingredient of a recipe (the protocol's, or the
+  /// protocol's with other changes: `base`), beside that recipe's run of the same model, stem and
+  /// seed (always there for a recipe with changes; when there is one for the protocol's own).
   public struct Ablation {
     public var run: RunSummary
     public var removed: String
+    public var base: [TrainingConfig.RecipeChange] = []
     public var full: RunSummary?
     /// The full recipe's own run tested without TTA (metrics.json's `without_tta`), standing for
     /// a `--no-tta` run: its training would be the same.
@@ -86,26 +88,31 @@ public struct ExperimentReport {
 
     /// Test accuracy minus the full recipe's (a fraction, as the accuracies are).
     public var delta: Double? { full.map { run.report.accuracy - $0.report.accuracy } }
+    /// The group label of the recipe the ingredient was removed from: "improved resnet34",
+    /// "improved resnet34 (schedule onecycle)".
+    public var recipeLabel: String { run.config.groupLabel(changes: base) }
   }
 
   public var ablations: [Ablation] {
     let ablations = runs.compactMap { run -> Ablation? in
       let c = run.config
-      guard c.trainingProtocol == .improved, let removed = c.ablatedIngredient else { return nil }
+      guard c.trainingProtocol == .improved, let (removed, base) = c.ablation else { return nil }
       let full = runs.first {
-        $0.config.trainingProtocol == .improved && $0.config.recipeChanges.isEmpty
-          && $0.config.model == c.model
-          && $0.config.stem == c.stem && $0.config.seed == c.seed
+        $0.config.trainingProtocol == .improved && $0.config.recipeChanges == base
+          && $0.config.model == c.model && $0.config.stem == c.stem && $0.config.seed == c.seed
       }
-      return Ablation(run: run, removed: removed, full: full)
+      guard base.isEmpty || full != nil else { return nil }
+      return Ablation(run: run, removed: removed, base: base, full: full)
     }
+    let bases = Set(ablations.compactMap { $0.full?.label })
     let withoutTTA = runs.compactMap { full -> Ablation? in
       let c = full.config
-      guard c.trainingProtocol == .improved, c.recipeChanges.isEmpty, c.tta,
+      let base = c.recipeChanges
+      guard c.trainingProtocol == .improved, base.isEmpty || bases.contains(full.label), c.tta,
         let plain = full.report.withoutTTA,
         !ablations.contains(where: {
-          $0.removed == "TTA" && $0.run.config.model == c.model && $0.run.config.stem == c.stem
-            && $0.run.config.seed == c.seed
+          $0.removed == "TTA" && $0.base == base && $0.run.config.model == c.model
+            && $0.run.config.stem == c.stem && $0.run.config.seed == c.seed
         })
       else { return nil }
       var run = full
@@ -113,13 +120,16 @@ public struct ExperimentReport {
       (run.report.accuracy, run.report.macroPrecision, run.report.macroRecall, run.report.macroF1) = (
         plain.accuracy, plain.macroPrecision, plain.macroRecall, plain.macroF1
       )
-      return Ablation(run: run, removed: "TTA", full: full, testedWithoutTTA: true)
+      return Ablation(run: run, removed: "TTA", base: base, full: full, testedWithoutTTA: true)
     }
     return (ablations + withoutTTA).sorted {
-      ($0.run.config.model.rawValue, $0.removed, $0.run.config.seed) < (
-        $1.run.config.model.rawValue, $1.removed, $1.run.config.seed
-      )
+      ($0.recipeLabel, $0.removed, $0.run.config.seed) < ($1.recipeLabel, $1.removed, $1.run.config.seed)
     }
+  }
+
+  /// The labels of the groups whose runs are ablations (not the full runs tested without TTA).
+  var ablationGroupLabels: Set<String> {
+    Set(ablations.filter { !$0.testedWithoutTTA }.map(\.run.groupLabel))
   }
 
   /// Each group of runs without max-pool in the stem, beside the groups with torchvision's stem
@@ -159,9 +169,8 @@ public struct ExperimentReport {
   /// there is nothing else).
   var chartedGroups: [RunGroup] {
     let groups = self.groups
-    let charted = groups.filter {
-      $0.trainingProtocol != .improved || $0.runs[0].config.ablatedIngredient == nil
-    }
+    let ablated = ablationGroupLabels
+    let charted = groups.filter { !ablated.contains($0.label) }
     return charted.isEmpty ? groups : charted
   }
 }

@@ -48,10 +48,21 @@ extension TrainingConfig {
     return changes
   }
 
+  /// The ingredient this run goes without and the changes of the recipe it was removed from,
+  /// when exactly one of its changes removes an ingredient: `--no-augment` alone is an ablation
+  /// of the protocol's recipe (no other changes), `--batch-size 64 --no-augment` one of the
+  /// recipe with batch 64. nil otherwise.
+  public var ablation: (removed: String, base: [RecipeChange])? {
+    let changes = recipeChanges
+    let removals = changes.compactMap(\.removes)
+    guard removals.count == 1 else { return nil }
+    return (removals[0], changes.filter { $0.removes == nil })
+  }
+
   /// The ingredient this run goes without when that is its only change from its protocol's
   /// recipe (an ablation run: `digits train --protocol improved --no-augment`); nil otherwise.
   public var ablatedIngredient: String? {
-    let changes = recipeChanges
-    return changes.count == 1 ? changes[0].removes : nil
+    guard let ablation, ablation.base.isEmpty else { return nil }
+    return ablation.removed
   }
 }

@@ -77,10 +77,12 @@ public struct RunGroup {
 extension TrainingConfig {
   /// The label of a run's group: protocol, model, the stem when not torchvision's, and the
   /// recipe's departures from the protocol in brackets ("improved resnet50 (no augmentation)").
-  public var groupLabel: String {
+  public var groupLabel: String { groupLabel(changes: recipeChanges) }
+
+  /// The label of the group of this protocol, model and stem with the recipe changes given.
+  public func groupLabel(changes: [RecipeChange]) -> String {
     var label = "\(trainingProtocol.rawValue) \(model.rawValue)"
     if stem != .standard { label += " \(stem.rawValue)" }
-    let changes = recipeChanges
     if !changes.isEmpty { label += " (" + changes.map(\.description).joined(separator: ", ") + ")" }
     return label
   }

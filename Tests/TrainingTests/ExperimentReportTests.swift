@@ -173,7 +173,7 @@ import Testing
         "| paper resnet34 nomaxpool | 99.40 | paper resnet34 | 99.30 ± 0.36 (99.00–99.70) | 22 | 12 | 1.83× |"
       ))
     #expect(markdown.contains("## Ablation"))
-    #expect(markdown.contains("| augmentation | resnet50 | 0 | 99.30 | 99.50 | -0.20 |"))
+    #expect(markdown.contains("| augmentation | improved resnet50 | 0 | 99.30 | 99.50 | -0.20 |"))
     #expect(markdown.contains("- `improved: adamw lr 0.002 (onecycle)"))
     #expect(
       markdown.contains("paper resnet34 seed 2 has the best test accuracy (99.70); its errors are not drawn"))
@@ -250,7 +250,7 @@ import Testing
     #expect(
       tta.testedWithoutTTA && tta.run.report.accuracy == 0.9935 && tta.run.config.ablatedIngredient == "TTA")
     #expect(abs((tta.delta ?? 0) - -0.0015) < 1e-12)
-    #expect(report.markdown.contains("| TTA | resnet50 | 0 | 99.35 | 99.50 | -0.15 |"))
+    #expect(report.markdown.contains("| TTA | improved resnet50 | 0 | 99.35 | 99.50 | -0.15 |"))
     #expect(report.markdown.contains("TTA's row is the full recipe's run itself"))
     let rows = try #require(try Self.json(report.resultsJSON)["ablation"] as? [[String: Any]])
     #expect(rows.map { $0["tested_without_tta"] as? Bool } == [true, false])
@@ -260,6 +260,46 @@ import Testing
     let measured = ExperimentReport(runs: runs + [noTTA]).ablations.filter { $0.removed == "TTA" }
     #expect(measured.count == 1 && measured[0].testedWithoutTTA == false)
     #expect(measured[0].run.report.accuracy == 0.994)
+  }
+
+  @Test func anIngredientRemovedFromAVariantIsAnAblationOfThatVariant() throws {
+    let batch64: (inout TrainingConfig) -> Void = { $0.batchSize = 64 }
+    var base = Self.run(.improved, seed: 0, accuracy: 0.996, edit: batch64)
+    var plain = base.report
+    plain.accuracy = 0.995
+    base.report.withoutTTA = HeadlineMetrics(plain)
+    let runs = [
+      Self.run(.improved, seed: 0, accuracy: 0.994), base,
+      Self.run(.improved, seed: 0, accuracy: 0.993) {
+        $0.batchSize = 64
+        $0.augment = false
+      },
+      Self.run(.improved, seed: 1, accuracy: 0.992) {
+        $0.batchSize = 64
+        $0.ema = nil
+      },
+    ]
+    let config = runs[2].config
+    #expect(config.ablatedIngredient == nil)
+    #expect(
+      config.ablation?.removed == "augmentation" && config.ablation?.base.map(\.description) == ["batch 64"])
+    let report = ExperimentReport(runs: runs)
+    let ablations = report.ablations.filter { !$0.base.isEmpty }
+    #expect(
+      ablations.map(\.removed) == ["TTA", "augmentation"], "seed 1 has no batch-64 run to stand beside")
+    #expect(
+      ablations.allSatisfy {
+        $0.recipeLabel == "improved resnet34 (batch 64)" && $0.full?.label == base.label
+      })
+    #expect(abs((ablations[1].delta ?? 0) - -0.003) < 1e-12)
+    #expect(
+      report.markdown.contains("| augmentation | improved resnet34 (batch 64) | 0 | 99.30 | 99.60 | -0.30 |"))
+    #expect(
+      report.variants.map(\.group.label) == [
+        "improved resnet34 (batch 64)", "improved resnet34 (no EMA, batch 64)",
+      ])
+    let rows = try #require(try Self.json(report.resultsJSON)["ablation"] as? [[String: Any]])
+    #expect(rows.compactMap { $0["recipe"] as? String }.contains("improved resnet34 (batch 64)"))
   }
 
   @Test func ensemblesWithoutCheckpointsComeFromTheEarlierResults() throws {
