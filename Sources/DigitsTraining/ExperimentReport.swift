@@ -77,6 +77,8 @@ public struct ExperimentReport {
   /// A run of the improved protocol without one ingredient of a recipe (the protocol's, or the
   /// protocol's with other changes: `base`), beside that recipe's run of the same model, stem and
   /// seed (always there for a recipe with changes; when there is one for the protocol's own).
+  /// A run with several removals stands beside the recipe, among those that have a run, with the
+  /// most seeds.
   public struct Ablation {
     public var run: RunSummary
     public var removed: String
@@ -94,21 +96,25 @@ public struct ExperimentReport {
   }
 
   public var ablations: [Ablation] {
+    let seedsPerGroup = Dictionary(runs.map { ($0.groupLabel, 1) }, uniquingKeysWith: +)
     let ablations = runs.compactMap { run -> Ablation? in
       let c = run.config
-      guard c.trainingProtocol == .improved, let (removed, base) = c.ablation else { return nil }
-      let full = runs.first {
-        $0.config.trainingProtocol == .improved && $0.config.recipeChanges == base
-          && $0.config.model == c.model && $0.config.stem == c.stem && $0.config.seed == c.seed
+      guard c.trainingProtocol == .improved else { return nil }
+      let candidates = c.removals.compactMap { removed, base -> Ablation? in
+        let full = runs.first {
+          $0.config.trainingProtocol == .improved && $0.config.recipeChanges == base
+            && $0.config.model == c.model && $0.config.stem == c.stem && $0.config.seed == c.seed
+        }
+        guard full != nil || (base.isEmpty && c.removals.count == 1) else { return nil }
+        return Ablation(run: run, removed: removed, base: base, full: full)
       }
-      guard base.isEmpty || full != nil else { return nil }
-      return Ablation(run: run, removed: removed, base: base, full: full)
+      return candidates.max { (seedsPerGroup[$0.recipeLabel] ?? 0) < (seedsPerGroup[$1.recipeLabel] ?? 0) }
     }
     let bases = Set(ablations.compactMap { $0.full?.label })
     let withoutTTA = runs.compactMap { full -> Ablation? in
       let c = full.config
       let base = c.recipeChanges
-      guard c.trainingProtocol == .improved, base.isEmpty || bases.contains(full.label), c.tta,
+      guard c.trainingProtocol == .improved, bases.contains(full.label), c.tta,
         let plain = full.report.withoutTTA,
         !ablations.contains(where: {
           $0.removed == "TTA" && $0.base == base && $0.run.config.model == c.model

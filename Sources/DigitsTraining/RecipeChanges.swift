@@ -3,8 +3,9 @@ extension TrainingConfig {
   public struct RecipeChange: Equatable, Sendable {
     /// In words: "no augmentation", "lr 0.01", "schedule constant".
     public var description: String
-    /// The ingredient of the recipe the change switches off ("augmentation", "EMA", "TTA",
-    /// "label smoothing", "weight decay", "one-cycle schedule"); nil for any other change.
+    /// The ingredient of the recipe the change switches off ("augmentation", "elastic
+    /// distortion", "EMA", "TTA", "label smoothing", "weight decay", "one-cycle schedule"); nil
+    /// for any other change.
     public var removes: String?
   }
 
@@ -37,7 +38,9 @@ extension TrainingConfig {
     note(
       augment && augmentSampling != recipe.augmentSampling,
       "\(augmentSampling.rawValue) augmentation sampling")
-    note(augment && elastic != recipe.elastic, "elastic \(elastic)")
+    note(
+      augment && elastic != recipe.elastic, elastic == 0 ? "no elastic distortion" : "elastic \(elastic)",
+      removes: elastic == 0 ? "elastic distortion" : nil)
     note(augment && elastic > 0 && elasticSigma != recipe.elasticSigma, "elastic sigma \(elasticSigma)")
     note(ema != recipe.ema, ema.map { "EMA \($0)" } ?? "no EMA", removes: ema == nil ? "EMA" : nil)
     note(tta != recipe.tta, tta ? "TTA" : "no TTA", removes: tta ? nil : "TTA")
@@ -48,21 +51,24 @@ extension TrainingConfig {
     return changes
   }
 
-  /// The ingredient this run goes without and the changes of the recipe it was removed from,
-  /// when exactly one of its changes removes an ingredient: `--no-augment` alone is an ablation
-  /// of the protocol's recipe (no other changes), `--batch-size 64 --no-augment` one of the
-  /// recipe with batch 64. nil otherwise.
-  public var ablation: (removed: String, base: [RecipeChange])? {
+  /// Each ingredient this run goes without, with the changes of the recipe it would be removed
+  /// from (the run's other changes): `--no-augment` alone removes augmentation from the
+  /// protocol's recipe, `--batch-size 64 --no-augment` from the recipe with batch 64, and
+  /// `--ema 0 --label-smoothing 0` either from the recipe without the other.
+  public var removals: [(removed: String, base: [RecipeChange])] {
     let changes = recipeChanges
-    let removals = changes.compactMap(\.removes)
-    guard removals.count == 1 else { return nil }
-    return (removals[0], changes.filter { $0.removes == nil })
+    return changes.indices.compactMap { index in
+      changes[index].removes.map { removed in
+        (removed, changes.indices.filter { $0 != index }.map { changes[$0] })
+      }
+    }
   }
 
   /// The ingredient this run goes without when that is its only change from its protocol's
   /// recipe (an ablation run: `digits train --protocol improved --no-augment`); nil otherwise.
   public var ablatedIngredient: String? {
-    guard let ablation, ablation.base.isEmpty else { return nil }
-    return ablation.removed
+    let removals = self.removals
+    guard removals.count == 1, removals[0].base.isEmpty else { return nil }
+    return removals[0].removed
   }
 }

@@ -205,7 +205,7 @@ import Testing
       Self.run(.improved, seed: 2, accuracy: 0.997),
       Self.run(.improved, seed: 0, accuracy: 0.997, edit: batch64),
       Self.run(.improved, seed: 1, accuracy: 0.997, edit: batch64),
-      Self.run(.improved, seed: 5, accuracy: 0.990) { $0.elastic = 36 },
+      Self.run(.improved, seed: 5, accuracy: 0.990) { $0.elastic = 34 },
       Self.run(.improved, seed: 0, accuracy: 0.993) { $0.augment = false },
     ]
     var report = ExperimentReport(runs: runs)
@@ -218,7 +218,7 @@ import Testing
     let variants = report.variants
     #expect(
       variants.map(\.group.label) == [
-        "improved resnet34 (batch 64)", "improved resnet34 (elastic 36.0)",
+        "improved resnet34 (batch 64)", "improved resnet34 (elastic 34.0)",
       ])
     #expect(variants[0].recipe.map(\.config.seed) == [0, 1])
     // Seed 0: +0.002, seed 1: +0.001.
@@ -230,7 +230,7 @@ import Testing
       markdown.contains(
         "| improved resnet34 (batch 64) | 0, 1 | 99.70 ± 0.00 (99.70–99.70) | 99.55 | +0.15 | 99.70 |"
       ))
-    #expect(markdown.contains("| improved resnet34 (elastic 36.0) | 5 | 99.00 | – | – | – |"))
+    #expect(markdown.contains("| improved resnet34 (elastic 34.0) | 5 | 99.00 | – | – | – |"))
     let json = try Self.json(report.resultsJSON)
     let rows = try #require(json["variants"] as? [[String: Any]])
     #expect(rows.count == 2 && rows[0]["changes"] as? [String] == ["batch 64"])
@@ -282,7 +282,8 @@ import Testing
     let config = runs[2].config
     #expect(config.ablatedIngredient == nil)
     #expect(
-      config.ablation?.removed == "augmentation" && config.ablation?.base.map(\.description) == ["batch 64"])
+      config.removals.map(\.removed) == ["augmentation"]
+        && config.removals.first?.base.map(\.description) == ["batch 64"])
     let report = ExperimentReport(runs: runs)
     let ablations = report.ablations.filter { !$0.base.isEmpty }
     #expect(
@@ -300,6 +301,24 @@ import Testing
       ])
     let rows = try #require(try Self.json(report.resultsJSON)["ablation"] as? [[String: Any]])
     #expect(rows.compactMap { $0["recipe"] as? String }.contains("improved resnet34 (batch 64)"))
+  }
+
+  @Test func aRunWithTwoRemovalsStandsBesideTheRecipeWithMoreSeeds() {
+    let noElastic: (inout TrainingConfig) -> Void = { $0.elastic = 0 }
+    let runs = [
+      Self.run(.improved, seed: 0, accuracy: 0.996),
+      Self.run(.improved, seed: 0, accuracy: 0.995, edit: noElastic),
+      Self.run(.improved, seed: 1, accuracy: 0.995, edit: noElastic),
+      Self.run(.improved, seed: 0, accuracy: 0.994) { $0.ema = nil },
+      Self.run(.improved, seed: 0, accuracy: 0.993) {
+        $0.elastic = 0
+        $0.ema = nil
+      },
+    ]
+    let twoRemovals = ExperimentReport(runs: runs).ablations.filter { $0.run.report.accuracy == 0.993 }
+    #expect(twoRemovals.count == 1 && twoRemovals.first?.removed == "EMA")
+    #expect(twoRemovals.first?.recipeLabel == "improved resnet34 (no elastic distortion)")
+    #expect(abs((twoRemovals.first?.delta ?? 0) - -0.002) < 1e-12)
   }
 
   @Test func ensemblesWithoutCheckpointsComeFromTheEarlierResults() throws {

@@ -164,11 +164,14 @@ import Testing
     let recipe = TrainingConfig(protocol: .improved, threads: 1)
     var nearest = recipe
     nearest.augmentSampling = .nearest
-    #expect(nearest.augmentation == .standard(sampling: .nearest) && recipe.augmentation == .standard())
+    let elastic = ElasticDistortion(alpha: 36, sigma: 6)
+    #expect(nearest.augmentation == .standard(sampling: .nearest, elastic: elastic))
+    #expect(recipe.augmentation == .standard(elastic: elastic))
     #expect(try decodeJSON(TrainingConfig.self, from: encodeJSON(nearest)) == nearest)
     #expect(!nearest.isResumable(from: recipe))
     #expect(nearest.recipeChanges.map(\.description) == ["nearest augmentation sampling"])
-    #expect(nearest.ablatedIngredient == nil && nearest.recipeSummary.contains("augment (nearest)"))
+    #expect(
+      nearest.ablatedIngredient == nil && nearest.recipeSummary.contains("augment (nearest, elastic 36.0"))
     var json = try JSONSerialization.jsonObject(with: Data(encodeJSON(recipe).utf8)) as! [String: Any]
     #expect(json.removeValue(forKey: "augment_sampling") as? String == "bilinear")
     let older = try decodeJSON(
@@ -179,14 +182,15 @@ import Testing
 
   @Test func elasticDistortionIsPartOfTheRecipe() throws {
     let recipe = TrainingConfig(protocol: .improved, threads: 1)
+    #expect(recipe.augmentation == .standard(elastic: ElasticDistortion(alpha: 36, sigma: 6)))
+    #expect(recipe.recipeSummary.contains("augment (elastic 36.0, sigma 6.0)"))
+    #expect(TrainingConfig(protocol: .paper, threads: 1).elastic == 0)
     var elastic = recipe
     elastic.elastic = 34
     #expect(elastic.augmentation == .standard(elastic: ElasticDistortion(alpha: 34, sigma: 6)))
-    #expect(recipe.augmentation?.elastic == nil)
     #expect(try decodeJSON(TrainingConfig.self, from: encodeJSON(elastic)) == elastic)
     #expect(!elastic.isResumable(from: recipe))
-    #expect(elastic.recipeChanges.map(\.description) == ["elastic 34.0"])
-    #expect(elastic.recipeSummary.contains("augment (elastic 34.0, sigma 6.0)"))
+    #expect(elastic.recipeChanges.map(\.description) == ["elastic 34.0"] && elastic.ablatedIngredient == nil)
     elastic.augmentSampling = .nearest
     elastic.elasticSigma = 4
     #expect(elastic.augmentation?.elastic == ElasticDistortion(alpha: 34, sigma: 4))
@@ -195,12 +199,19 @@ import Testing
       elastic.recipeChanges.map(\.description) == [
         "nearest augmentation sampling", "elastic 34.0", "elastic sigma 4.0",
       ])
+    var none = recipe
+    none.elastic = 0
+    #expect(none.augmentation?.elastic == nil)
+    #expect(none.recipeChanges.map(\.description) == ["no elastic distortion"])
+    #expect(none.ablatedIngredient == "elastic distortion")
+    // A run written before the keys existed had no elastic distortion.
     var json = try JSONSerialization.jsonObject(with: Data(encodeJSON(recipe).utf8)) as! [String: Any]
-    #expect(json.removeValue(forKey: "elastic") as? Double == 0)
+    #expect(json.removeValue(forKey: "elastic") as? Double == 36)
     #expect(json.removeValue(forKey: "elastic_sigma") as? Double == 6)
     let older = try decodeJSON(
       TrainingConfig.self, from: String(decoding: JSONSerialization.data(withJSONObject: json), as: UTF8.self)
     )
-    #expect(older == recipe)
+    #expect(older == none)
   }
+
 }
