@@ -20,6 +20,13 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
   /// `without_tta`): what TTA alone adds, as training does not depend on it.
   public var withoutTTA: HeadlineMetrics?
 
+  /// `withoutTTA`'s key as snake case reads back: "without_tta" converts to "withoutTta".
+  enum CodingKeys: String, CodingKey {
+    case model, accuracy, macroPrecision, macroRecall, macroF1, perClass, confusionMatrix, count, bestEpoch,
+      epochsRun, trainSeconds, trainImages, validationImages, misclassified
+    case withoutTTA = "withoutTta"
+  }
+
   public init(model: String, metrics: ClassificationMetrics) {
     self.model = model
     accuracy = metrics.accuracy

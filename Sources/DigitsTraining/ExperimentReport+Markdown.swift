@@ -187,9 +187,8 @@ extension ExperimentReport {
     ] + table(["ingredient removed", "from", "seed", "accuracy", "full recipe", "Δ"], align: "llrrrr", rows)
       + (ablations.contains(where: \.testedWithoutTTA)
         ? [
-          "",
           "TTA's row is the full recipe's run itself, tested without TTA (`without_tta` in its metrics.json): "
-            + "TTA changes only the test, so a `--no-tta` run would train the same network.",
+            + "TTA changes only the test, so a `--no-tta` run would train the same network.", "",
         ] : [])
   }
 

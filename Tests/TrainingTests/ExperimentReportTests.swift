@@ -243,6 +243,9 @@ import Testing
     var plain = full.report
     plain.accuracy = 0.9935
     full.report.withoutTTA = HeadlineMetrics(plain)
+    let json = try encodeJSON(full.report)
+    #expect(json.contains("\"without_tta\""))
+    #expect(try decodeJSON(EvaluationReport.self, from: json) == full.report, "metrics.json reads back whole")
     let runs = [full, Self.run(.improved, model: .resnet50, seed: 0, accuracy: 0.993) { $0.augment = false }]
     let report = ExperimentReport(runs: runs)
     #expect(report.ablations.map(\.removed) == ["TTA", "augmentation"])
