@@ -194,28 +194,44 @@ public final class Evaluator {
     report: EvaluationReport, probabilities: [Float]
   ) {
     precondition(!members.isEmpty, "an ensemble needs a member")
-    var labels: [Int] = []
-    var mean: [Float] = []
-    for member in members {
-      let result = try evaluate(
-        member.model, data: data, normalization: member.normalization, keepProbabilities: true)
-      if mean.isEmpty {
-        (labels, mean) = (result.labels, [Float](repeating: 0, count: result.probabilities.count))
-      }
-      guard result.probabilities.count == mean.count else {
+    let outputs = try members.map { try probabilities(of: $0, on: data) }
+    return try Self.ensembleReport(
+      outputs, names: members.map(\.name), classes: members.map(\.model.classes).max()!, name: name)
+  }
+
+  /// One classifier's probabilities on `data` ([count, classes], row per image, normalised as it
+  /// was trained) and the labels: what an ensemble averages, kept apart so that a model in
+  /// several ensembles is evaluated once.
+  public func probabilities(of member: Classifier, on data: LabeledImages) throws -> (
+    labels: [Int], probabilities: [Float]
+  ) {
+    let result = try evaluate(
+      member.model, data: data, normalization: member.normalization, keepProbabilities: true)
+    return (result.labels, result.probabilities)
+  }
+
+  /// The metrics of the mean of the members' probabilities (`probabilities(of:on:)`, in member
+  /// order; `names` name them in errors), with those mean probabilities.
+  public static func ensembleReport(
+    _ outputs: [(labels: [Int], probabilities: [Float])], names: [String], classes: Int, name: String
+  ) throws -> (report: EvaluationReport, probabilities: [Float]) {
+    precondition(!outputs.isEmpty, "an ensemble needs a member")
+    let labels = outputs[0].labels
+    var mean = [Float](repeating: 0, count: outputs[0].probabilities.count)
+    for (member, output) in outputs.enumerated() {
+      guard output.probabilities.count == mean.count else {
         throw TrainingError.cannotRead(
-          path: member.name, reason: "its number of classes differs from the other ensemble members'")
+          path: names[member], reason: "its number of classes differs from the other ensemble members'")
       }
-      for i in mean.indices { mean[i] += result.probabilities[i] / Float(members.count) }
+      for i in mean.indices { mean[i] += output.probabilities[i] / Float(outputs.count) }
     }
-    let classes = mean.count / max(labels.count, 1)
+    let width = mean.count / max(labels.count, 1)
     let predictions = labels.indices.map { n -> Int in
       var best = 0
-      for k in 1..<classes where mean[n * classes + k] > mean[n * classes + best] { best = k }
+      for k in 1..<width where mean[n * width + k] > mean[n * width + best] { best = k }
       return best
     }
-    let metrics = ClassificationMetrics(
-      labels: labels, predictions: predictions, classes: members.map(\.model.classes).max()!)
+    let metrics = ClassificationMetrics(labels: labels, predictions: predictions, classes: classes)
     return (EvaluationReport(model: name, metrics: metrics), mean)
   }
 }

@@ -59,14 +59,24 @@ extension ExperimentReport {
   public mutating func evaluateEnsembles(earlier: [EnsembleResult] = []) throws {
     ensembles = []
     ensembleNotes = []
+    // A run in several ensembles (its seeds', its protocol's) is evaluated once.
+    var outputs: [String: (labels: [Int], probabilities: [Float], classes: Int)] = [:]
     for plan in ensemblePlans {
       let labels = plan.members.map(\.label)
       let missing = plan.members.filter { !FileManager.default.fileExists(atPath: $0.folder.best) }
       if let testSet, missing.isEmpty {
-        let members = try plan.members.map { try Classifier.load(path: $0.folder.best) }
-        let (report, _) = try Workers.run(threads) {
-          try Evaluator(testTimeAugmentation: plan.tta).ensembleReport(members, on: testSet, name: plan.name)
+        let evaluator = Evaluator(testTimeAugmentation: plan.tta)
+        for member in plan.members where outputs["\(plan.tta) \(member.folder.best)"] == nil {
+          let classifier = try Classifier.load(path: member.folder.best)
+          let output = try Workers.run(threads) { try evaluator.probabilities(of: classifier, on: testSet) }
+          outputs["\(plan.tta) \(member.folder.best)"] = (
+            output.labels, output.probabilities, classifier.model.classes
+          )
         }
+        let members = plan.members.map { outputs["\(plan.tta) \($0.folder.best)"]! }
+        let (report, _) = try Evaluator.ensembleReport(
+          members.map { ($0.labels, $0.probabilities) }, names: plan.members.map(\.folder.best),
+          classes: members.map(\.classes).max()!, name: plan.name)
         ensembles.append(EnsembleResult(name: plan.name, members: labels, tta: plan.tta, report: report))
         continue
       }
