@@ -66,14 +66,15 @@ extension ExperimentReport {
       let missing = plan.members.filter { !FileManager.default.fileExists(atPath: $0.folder.best) }
       if let testSet, missing.isEmpty {
         let evaluator = Evaluator(testTimeAugmentation: plan.tta)
-        for member in plan.members where outputs["\(plan.tta) \(member.folder.best)"] == nil {
+        func key(_ member: RunSummary) -> String { "\(plan.tta) \(member.folder.best)" }
+        for member in plan.members where outputs[key(member)] == nil {
           let classifier = try Classifier.load(path: member.folder.best)
           let output = try Workers.run(threads) { try evaluator.probabilities(of: classifier, on: testSet) }
-          outputs["\(plan.tta) \(member.folder.best)"] = (
+          outputs[key(member)] = (
             output.labels, output.probabilities, classifier.model.classes
           )
         }
-        let members = plan.members.map { outputs["\(plan.tta) \($0.folder.best)"]! }
+        let members = plan.members.map { outputs[key($0)]! }
         let (report, _) = try Evaluator.ensembleReport(
           members.map { ($0.labels, $0.probabilities) }, names: plan.members.map(\.folder.best),
           classes: members.map(\.classes).max()!, name: plan.name)

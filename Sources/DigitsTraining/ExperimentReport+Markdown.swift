@@ -200,7 +200,7 @@ extension ExperimentReport {
       return [
         v.group.label, v.group.seeds.map(String.init).joined(separator: ", "),
         percentCell(v.group.spread(\.accuracy), n),
-        v.recipe.isEmpty ? "–" : pct(Spread(v.recipe.map(\.report.accuracy)).mean),
+        v.recipeAccuracy.map(pct) ?? "–",
         v.delta.map { String(format: "%+.2f", $0 * 100) } ?? "–", v.ensemble.map { pct($0.accuracy) } ?? "–",
       ]
     }

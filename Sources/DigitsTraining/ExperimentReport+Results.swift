@@ -68,7 +68,7 @@ extension ExperimentReport {
       VariantRow(
         group: v.group.label, changes: v.group.changes.map(\.description), seeds: v.group.seeds,
         accuracy: v.group.spread(\.accuracy),
-        recipeAccuracy: v.recipe.isEmpty ? nil : Spread(v.recipe.map(\.report.accuracy)).mean, delta: v.delta,
+        recipeAccuracy: v.recipeAccuracy, delta: v.delta,
         ensembleAccuracy: v.ensemble?.accuracy)
     }
     let best = bestRun

@@ -1,6 +1,6 @@
 extension ExperimentReport {
   /// A group whose recipe departs from its protocol's other than by removing one ingredient (an
-  /// alternative setting or an addition: "schedule constant", "elastic 36.0"), beside its
+  /// alternative setting or an addition: "batch 64", "elastic 34.0"), beside its
   /// protocol's recipe on the same model, stem and seeds.
   public struct Variant {
     public var group: RunGroup
@@ -8,6 +8,11 @@ extension ExperimentReport {
     public var recipe: [RunSummary]
     /// The ensemble of the group's seeds, when the report has it.
     public var ensemble: EnsembleResult?
+
+    /// The mean test accuracy of `recipe`; nil when it is empty.
+    public var recipeAccuracy: Double? {
+      recipe.isEmpty ? nil : Spread(recipe.map(\.report.accuracy)).mean
+    }
 
     /// The mean over the shared seeds of the variant's test accuracy minus the recipe's (a
     /// fraction); nil without shared seeds.
