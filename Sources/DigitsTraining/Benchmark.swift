@@ -67,14 +67,14 @@ public enum Benchmark {
     batches.shard = Shard(index: communicator.rank, count: communicator.size)
     let operations = OperationProfile()
 
+    var prefetching = PrefetchingBatches(startingEpochOf: batches)
     func timedStep() throws {
-      if try step.run(&batches) == nil {
-        batches.startEpoch()
-        _ = try step.run(&batches)
+      if try step.run(prefetching) == nil {
+        prefetching = PrefetchingBatches(startingEpochOf: prefetching.finish())
+        _ = try step.run(prefetching)
       }
     }
 
-    batches.startEpoch()
     progress("warm-up")
     for _ in 0..<2 { try timedStep() }
     let flopsPerImage = trainingFLOPsPerImage(model)

@@ -2,7 +2,7 @@ import DigitsData
 import Foundation
 
 /// One pass over the training batches, step after step, until the batches run out or the run
-/// is cancelled. Each step's loss and learning rate go to the run's event log, if it has one.
+/// is cancelled; each batch is gathered (and distorted) on its own thread during the step before. Each step's loss and learning rate go to the run's event log, if it has one.
 struct EpochLoop {
   struct Result {
     var loss: Float
@@ -23,7 +23,8 @@ struct EpochLoop {
     _ batches: inout BatchIterator, epoch: Int, firstIteration: Int, observer: (any TrainingObserver)?,
     lastGood: String?, events: inout EventLog?
   ) throws -> Result {
-    batches.startEpoch()
+    let prefetching = PrefetchingBatches(startingEpochOf: batches)
+    defer { batches = prefetching.finish() }
     var losses: [Float] = []
     losses.reserveCapacity(batches.batchesPerEpoch)
     var (lossSum, correct, seen) = (0.0, 0, 0)
@@ -36,7 +37,7 @@ struct EpochLoop {
       }
       let outcome: TrainingStep.Outcome?
       do {
-        outcome = try step.run(&batches)
+        outcome = try step.run(prefetching)
       } catch {
         throw TrainingError.notANumber(
           quantity: error.quantity, step: firstIteration + losses.count + 1, epoch: epoch, lastGood: lastGood)

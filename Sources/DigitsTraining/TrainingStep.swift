@@ -74,8 +74,8 @@ final class TrainingStep {
   }
 
   /// The step on the next batch of `batches`; nil when this epoch has none left.
-  func run(_ batches: inout BatchIterator) throws(NotFinite) -> Outcome? {
-    let (rows, cols) = (batches.data.rows, batches.data.cols)
+  func run(_ batches: PrefetchingBatches) throws(NotFinite) -> Outcome? {
+    let (rows, cols) = (batches.rows, batches.cols)
     if labels.count < batches.batchSize { labels = [Int32](repeating: 0, count: batches.batchSize) }
     images.resize(batch: batches.batchSize, height: rows, width: cols, channels: 1)
     let count = labels.withUnsafeMutableBufferPointer {
