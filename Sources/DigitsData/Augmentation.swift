@@ -37,15 +37,27 @@ public struct Augmentation: Codable, Equatable, Sendable {
 
   /// One image's transform, drawn from `generator`: rotation (radians), scale and shift (pixels).
   public func draw(rows: Int, cols: Int, generator: inout SeededGenerator) -> AffineDistortion {
+    var distortion = drawAffine(rows: rows, cols: cols, generator: &generator)
+    distortion.displacement = elastic.map {
+      $0.field(noise: $0.noise(rows: rows, cols: cols, generator: &generator), rows: rows, cols: cols)
+    }
+    return distortion
+  }
+
+  /// Advances `generator` past one image's transform exactly as `draw` does, without smoothing
+  /// its elastic field: a data-parallel process's turn at another process's image.
+  public func skip(rows: Int, cols: Int, generator: inout SeededGenerator) {
+    _ = drawAffine(rows: rows, cols: cols, generator: &generator)
+    _ = elastic?.noise(rows: rows, cols: cols, generator: &generator)
+  }
+
+  private func drawAffine(rows: Int, cols: Int, generator: inout SeededGenerator) -> AffineDistortion {
     let angle = (generator.nextFloat() * 2 - 1) * degrees * .pi / 180
     let scale = 1 + (generator.nextFloat() * 2 - 1) * self.scale
     var shiftX = (generator.nextFloat() * 2 - 1) * translate * Float(cols)
     var shiftY = (generator.nextFloat() * 2 - 1) * translate * Float(rows)
     if sampling == .nearest { (shiftX, shiftY) = (shiftX.rounded(), shiftY.rounded()) }
-    var distortion = AffineDistortion(
-      angle: angle, scale: scale, shiftX: shiftX, shiftY: shiftY, sampling: sampling)
-    distortion.displacement = elastic?.draw(rows: rows, cols: cols, generator: &generator)
-    return distortion
+    return AffineDistortion(angle: angle, scale: scale, shiftX: shiftX, shiftY: shiftY, sampling: sampling)
   }
 }
 

@@ -99,7 +99,8 @@ public struct BatchIterator: Sendable {
   }
 
   /// Fills `images`/`labels` with this shard's slots `share` of the batch of `size`, drawing the
-  /// distortions of every slot so that the generator advances as for the whole batch.
+  /// distortions of every slot so that the generator advances as for the whole batch (but
+  /// computing only its own slots' elastic fields).
   private mutating func gather(
     size: Int, share: Range<Int>, images: UnsafeMutablePointer<Float>, labels: UnsafeMutablePointer<Int32>
   ) {
@@ -109,8 +110,11 @@ public struct BatchIterator: Sendable {
         lookupTable.withUnsafeBufferPointer { tableBuffer in
           let (pixels, table) = (pixelBuffer.baseAddress!, tableBuffer.baseAddress!)
           for slot in 0..<size {
+            guard share.contains(slot) else {
+              augmentation?.skip(rows: data.rows, cols: data.cols, generator: &generator)
+              continue
+            }
             let distortion = augmentation?.draw(rows: data.rows, cols: data.cols, generator: &generator)
-            guard share.contains(slot) else { continue }
             let index = order[position + slot]
             let source = pixels + index * pixelsPerImage
             let target = images + (slot - share.lowerBound) * pixelsPerImage

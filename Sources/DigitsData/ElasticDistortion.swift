@@ -13,24 +13,37 @@ public struct ElasticDistortion: Codable, Equatable, Sendable {
   }
 
   /// One image's field, drawn from `generator`: [2, rows, cols] displacements in pixels, x then y.
-  /// The noise covers the image and a margin of the kernel's radius, so that pixels at the edge
-  /// move as much as any other (a clamped or mirrored border would weigh a few samples many times).
   public func draw(rows: Int, cols: Int, generator: inout SeededGenerator) -> [Float] {
+    field(noise: noise(rows: rows, cols: cols, generator: &generator), rows: rows, cols: cols)
+  }
+
+  /// The field's random part: [2, rows + 2r, cols + 2r] uniform draws in ±1, for a kernel of
+  /// radius r. The noise covers the image and a margin of the kernel's radius, so that pixels at
+  /// the edge move as much as any other (a clamped or mirrored border would weigh a few samples
+  /// many times).
+  public func noise(rows: Int, cols: Int, generator: inout SeededGenerator) -> [Float] {
+    let radius = kernel.count / 2
+    return (0..<(2 * (rows + 2 * radius) * (cols + 2 * radius))).map { _ in generator.nextFloat() * 2 - 1 }
+  }
+
+  /// `noise` ([2, rows + 2r, cols + 2r]) smoothed by the kernel and scaled by alpha:
+  /// [2, rows, cols] displacements in pixels.
+  public func field(noise: [Float], rows: Int, cols: Int) -> [Float] {
     let kernel = self.kernel
     let radius = kernel.count / 2
     let (noiseRows, noiseCols) = (rows + 2 * radius, cols + 2 * radius)
     var field: [Float] = []
     field.reserveCapacity(2 * rows * cols)
     var across = [Float](repeating: 0, count: noiseRows * cols)
-    for _ in 0..<2 {
-      let noise = (0..<(noiseRows * noiseCols)).map { _ in generator.nextFloat() * 2 - 1 }
+    for axis in 0..<2 {
       var plane = [Float](repeating: 0, count: rows * cols)
       // [noiseRows, noiseCols] → [noiseRows, cols] along the rows, then → [rows, cols] down the
       // columns; each sum runs over the taps in order, its inner loop along contiguous x.
       noise.withUnsafeBufferPointer { noise in
         across.withUnsafeMutableBufferPointer { across in
+          let planeNoise = noise.baseAddress! + axis * noiseRows * noiseCols
           for y in 0..<noiseRows {
-            let (source, target) = (noise.baseAddress! + y * noiseCols, across.baseAddress! + y * cols)
+            let (source, target) = (planeNoise + y * noiseCols, across.baseAddress! + y * cols)
             for x in 0..<cols { target[x] = 0 }
             for (tap, weight) in kernel.enumerated() {
               for x in 0..<cols { target[x] += weight * source[x + tap] }

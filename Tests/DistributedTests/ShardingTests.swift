@@ -12,11 +12,12 @@ import Testing
     directory: SmallMNIST.write(train: 300, test: 10), verifyChecksums: false)
 
   /// Three shards of every batch, put side by side, are the unsharded batch, augmentation
-  /// included, and every shard's generator ends where the unsharded one does.
+  /// included (elastic too, whose fields a shard skips for the others' images), and every
+  /// shard's generator ends where the unsharded one does.
   @Test(arguments: [false, true]) func shardsTogetherAreTheWholeBatch(augment: Bool) throws {
     func iterator(_ shard: Shard) throws -> BatchIterator {
       var batches = try BatchIterator(data: Self.mnist.train, batchSize: 64, seed: 9)
-      batches.augmentation = augment ? .standard() : nil
+      batches.augmentation = augment ? .standard(elastic: ElasticDistortion(alpha: 36)) : nil
       batches.shard = shard
       batches.startEpoch()
       return batches
