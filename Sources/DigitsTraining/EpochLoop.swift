@@ -2,7 +2,8 @@ import DigitsData
 import Foundation
 
 /// One pass over the training batches, step after step, until the batches run out or the run
-/// is cancelled; each batch is gathered (and distorted) on its own thread during the step before. Each step's loss and learning rate go to the run's event log, if it has one.
+/// is cancelled; each batch is gathered (and distorted) on its own thread during the step before.
+/// Each step's loss and learning rate go to the run's event log, if it has one.
 struct EpochLoop {
   struct Result {
     var loss: Float
