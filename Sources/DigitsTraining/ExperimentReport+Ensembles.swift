@@ -61,7 +61,9 @@ extension ExperimentReport {
     ensembleNotes = []
     // A run in several ensembles (its seeds', its protocol's) is evaluated once.
     var outputs: [String: (labels: [Int], probabilities: [Float], classes: Int)] = [:]
-    for plan in ensemblePlans {
+    let plans = ensemblePlans
+    let planned = Set(plans.map { Set($0.members.map(\.label)) })
+    for plan in plans {
       let labels = plan.members.map(\.label)
       let missing = plan.members.filter { !FileManager.default.fileExists(atPath: $0.folder.best) }
       if let testSet, missing.isEmpty {
@@ -89,10 +91,30 @@ extension ExperimentReport {
         kept.name = plan.name
         ensembles.append(kept)
         ensembleNotes.append("\(plan.name): from the earlier results.json, as \(reason).")
+      } else if let part = Self.largestEarlierPart(of: plan, in: earlier, planned: planned) {
+        ensembles.append(part)
+        ensembleNotes.append(
+          "\(plan.name): not evaluated, as \(reason); the earlier results.json's \(part.name) "
+            + "(\(part.members.count) of its runs) stands in for it.")
       } else {
         ensembleNotes.append("\(plan.name): not evaluated, as \(reason) and no earlier results.json has it.")
       }
     }
+  }
+
+  /// The earlier ensemble with the most members that are all among `plan`'s (at least two), when
+  /// it is no ensemble the report plans itself: so a protocol's ensemble of every model survives,
+  /// under its own name and members, a rebuild that adds a group whose earlier runs lack
+  /// checkpoints.
+  static func largestEarlierPart(
+    of plan: EnsemblePlan, in earlier: [EnsembleResult], planned: Set<Set<String>>
+  ) -> EnsembleResult? {
+    let labels = Set(plan.members.map(\.label))
+    return
+      earlier
+      .filter { $0.members.count > 1 && Set($0.members).isStrictSubset(of: labels) }
+      .filter { !planned.contains(Set($0.members)) }
+      .max { $0.members.count < $1.members.count }
   }
 
   /// The `ensembles` of the results.json in `directory`, or none when it has no readable one.

@@ -13,9 +13,11 @@ struct Experiment: ParsableCommand {
       convergence.svg/.png and errors.svg/.png (the best run's misclassified test images). \
       Ensembles of each group's seeds and of every model of a protocol are evaluated on the test \
       set from the runs' best.safetensors; for run folders without them, the ensembles of the \
-      results.json already in <out> are kept. With --from, assembles the report from run folders \
-      `digits train` already wrote (any protocols, models, stems and seeds; a run of the improved \
-      protocol with one ingredient switched off, e.g. --no-augment, appears in the ablation table).
+      results.json already in <out> are kept (where a protocol's ensemble of every model now has runs \
+      that no earlier one had, the earlier one of the most of them stands in, under its own name). \
+      With --from, assembles the report from run folders `digits train` already wrote (any \
+      protocols, models, stems and seeds; a run of the improved protocol with one ingredient \
+      switched off, e.g. --no-augment, appears in the ablation table).
       """)
 
   @Option(help: "Report folder.") var out = "report"

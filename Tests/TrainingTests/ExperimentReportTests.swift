@@ -356,6 +356,28 @@ import Testing
     #expect(ExperimentReport.earlierEnsembles(in: out.path + "/missing").isEmpty)
   }
 
+  @Test func anEnsembleOfEveryModelWithNewRunsKeepsTheLargestEarlierOneUnderItsOwnName() throws {
+    let seeds = Self.runs.prefix(3).map(\.label)
+    let metrics = EvaluationReport(
+      model: "e", metrics: ClassificationMetrics(confusion: [[9, 1], [0, 10]]))
+    let group = EnsembleResult(name: "paper resnet34: 3 seeds", members: seeds, tta: false, report: metrics)
+    let two = EnsembleResult(
+      name: "paper: all models (2 runs)", members: Array(seeds.prefix(2)), tta: false, report: metrics)
+    let three = EnsembleResult(
+      name: "paper: all models (3 runs)", members: [seeds[0], seeds[1], Self.runs[3].label], tta: false,
+      report: metrics)
+    var report = ExperimentReport(runs: Self.runs)
+    try report.evaluateEnsembles(earlier: [two, group, three])
+    #expect(report.ensembles.map(\.name) == ["paper resnet34: 3 seeds", "paper: all models (3 runs)"])
+    #expect(report.ensembles.last?.members == three.members)
+    #expect(report.ensembleNotes.last?.contains("(3 of its runs) stands in for it") == true)
+
+    // The group's own ensemble is planned, so it never stands in for the protocol's.
+    try report.evaluateEnsembles(earlier: [group])
+    #expect(report.ensembles.map(\.name) == ["paper resnet34: 3 seeds"])
+    #expect(report.ensembleNotes.last?.contains("not evaluated") == true)
+  }
+
   /// Ten 28x28 images: image n is filled with the value 20 * n and labelled n.
   static let images = LabeledImages(
     rows: 28, cols: 28, pixels: (0..<10).flatMap { [UInt8](repeating: UInt8(20 * $0), count: 784) },
