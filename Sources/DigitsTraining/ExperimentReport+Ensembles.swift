@@ -103,9 +103,8 @@ extension ExperimentReport {
   }
 
   /// The earlier ensemble with the most members that are all among `plan`'s (at least two), when
-  /// it is no ensemble the report plans itself: so a protocol's ensemble of every model survives,
-  /// under its own name and members, a rebuild that adds a group whose earlier runs lack
-  /// checkpoints.
+  /// it is no ensemble the report plans itself: so when a protocol gains a group and its earlier
+  /// runs have no checkpoints, their ensemble of every model survives under its own name.
   static func largestEarlierPart(
     of plan: EnsemblePlan, in earlier: [EnsembleResult], planned: Set<Set<String>>
   ) -> EnsembleResult? {
