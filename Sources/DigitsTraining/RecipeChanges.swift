@@ -42,6 +42,7 @@ extension TrainingConfig {
       augment && elastic != recipe.elastic, elastic == 0 ? "no elastic distortion" : "elastic \(elastic)",
       removes: elastic == 0 ? "elastic distortion" : nil)
     note(augment && elastic > 0 && elasticSigma != recipe.elasticSigma, "elastic sigma \(elasticSigma)")
+    note(augment && cleanEpochs != recipe.cleanEpochs, cleanEpochsDescription)
     note(ema != recipe.ema, ema.map { "EMA \($0)" } ?? "no EMA", removes: ema == nil ? "EMA" : nil)
     note(tta != recipe.tta, tta ? "TTA" : "no TTA", removes: tta ? nil : "TTA")
     note(batchSize != recipe.batchSize, "batch \(batchSize)")

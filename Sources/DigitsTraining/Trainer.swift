@@ -73,7 +73,6 @@ public final class Trainer {
     var batches = try BatchIterator(
       data: data.train, indices: split.trainIndices, batchSize: config.batchSize, shuffle: true,
       seed: config.seed &+ 2)
-    batches.augmentation = config.augmentation
     batches.shard = Shard(index: communicator.rank, count: communicator.size)
     try checkShares(of: batches)
     // Rank 0 writes; every rank reads (a resume), so all start from the same state.
@@ -120,6 +119,7 @@ public final class Trainer {
         base: config.learningRate, epoch: epoch, epochs: config.epochs,
         plateauHalvings: state.plateauHalvings,
         stepsPerEpoch: batches.batchesPerEpoch)
+      batches.augmentation = config.augmentation(epoch: epoch)
       let started = Date()
       observer?.epochStarted(epoch: epoch, epochs: config.epochs, batches: batches.batchesPerEpoch)
       let train = try loop.run(

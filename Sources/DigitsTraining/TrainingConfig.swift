@@ -41,6 +41,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   /// the affine one, and the width of its smoothing in pixels; 0: none.
   public var elastic: Float = 0
   public var elasticSigma: Float = 6
+  /// With `augment`, the last this many epochs train on the images as they are, so the network
+  /// ends on the distribution it is tested on; 0: every epoch is augmented.
+  public var cleanEpochs = 0
   /// Decay of an exponential moving average of the weights and BatchNorm statistics; validation,
   /// checkpoints and the test use the average. Nil: no average.
   public var ema: Float?
@@ -87,6 +90,17 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
       elastic: elastic > 0 ? ElasticDistortion(alpha: elastic, sigma: elasticSigma) : nil)
   }
 
+  /// "last epoch unaugmented", "last 2 epochs unaugmented".
+  var cleanEpochsDescription: String {
+    cleanEpochs == 1 ? "last epoch unaugmented" : "last \(cleanEpochs) epochs unaugmented"
+  }
+
+  /// The distortions of epoch `epoch` (from 1): `augmentation`, or none in the last
+  /// `cleanEpochs` epochs.
+  public func augmentation(epoch: Int) -> Augmentation? {
+    epoch > epochs - cleanEpochs ? nil : augmentation
+  }
+
   /// The settings a resumed run must share with the one it continues (all but the epoch
   /// budget, which a resume may extend, and the thread count).
   public func isResumable(from saved: TrainingConfig) -> Bool {
@@ -102,7 +116,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     case trainingProtocol = "protocol"
     case model, stem, epochs, batchSize, learningRate, validationRatio, patience, minDelta, seed,
       trainLimit, threads, dataDirectory, schedule, optimizer, weightDecay, labelSmoothing, augment,
-      augmentSampling, elastic, elasticSigma, ema, tta, cycleMomentum, processes, syncBatchNorm,
+      augmentSampling, elastic, elasticSigma, cleanEpochs, ema, tta, cycleMomentum, processes, syncBatchNorm,
       bucketMegabytes
   }
 
@@ -132,6 +146,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     try read(.augmentSampling, &augmentSampling)
     try read(.elastic, &elastic)
     try read(.elasticSigma, &elasticSigma)
+    try read(.cleanEpochs, &cleanEpochs)
     try read(.tta, &tta)
     try read(.cycleMomentum, &cycleMomentum)
     try read(.processes, &processes)
@@ -175,6 +190,7 @@ extension TrainingConfig {
         (augmentSampling == .bilinear ? [] : [augmentSampling.rawValue])
         + (elastic > 0 ? ["elastic \(elastic), sigma \(elasticSigma)"] : [])
       parts.append(details.isEmpty ? "augment" : "augment (\(details.joined(separator: ", ")))")
+      if cleanEpochs > 0 { parts.append(cleanEpochsDescription) }
     }
     if let ema { parts.append("EMA \(ema)") }
     if tta { parts.append("TTA") }

@@ -62,6 +62,11 @@ struct Train: ParsableCommand {
   var elasticSigma: Float?
   @Option(
     help: ArgumentHelp(
+      "With --augment, train the last N epochs on the images as they are, so the network ends on the distribution it is tested on (0: augment every epoch).",
+      valueName: "n"))
+  var cleanEpochs = 0
+  @Option(
+    help: ArgumentHelp(
       "Decay of the moving average of the weights that validation, checkpoints and the test use (0: none). Default: the protocol's (improved 0.999).",
       valueName: "decay"))
   var ema: Float?
@@ -118,8 +123,14 @@ struct Train: ParsableCommand {
     }
     if let ema, !(ema >= 0 && ema < 1) { throw InputProblem("--ema must be in [0, 1), got \(ema)") }
     if bucketMb < 0 { throw InputProblem("--bucket-mb must be 0 or more, got \(bucketMb)") }
-    try Self.checkElastic(
-      elastic, sigma: elasticSigma, augment: augment ?? TrainingConfig(protocol: `protocol`).augment)
+    let augments = augment ?? TrainingConfig(protocol: `protocol`).augment
+    try Self.checkElastic(elastic, sigma: elasticSigma, augment: augments)
+    if !(0...epochs).contains(cleanEpochs) {
+      throw InputProblem("--clean-epochs must be in 0...\(epochs) (--epochs), got \(cleanEpochs)")
+    }
+    if cleanEpochs > 0 && !augments {
+      throw InputProblem("--clean-epochs ends an augmented run; add --augment (or --protocol improved)")
+    }
   }
 
   /// --elastic is a number of pixels, and bends images only on top of the affine augmentation.
@@ -161,6 +172,7 @@ struct Train: ParsableCommand {
     if let elasticSigma { config.elasticSigma = elasticSigma }
     // The elastic distortion bends images only on top of the affine one.
     if !config.augment { config.elastic = 0 }
+    config.cleanEpochs = cleanEpochs
     if let ema { config.ema = ema > 0 ? ema : nil }
     if let tta { config.tta = tta }
     config.syncBatchNorm = syncBn

@@ -22,6 +22,8 @@ import Testing
     (["--protocol", "improved", "--elastic", "36", "--elastic-sigma", "0"], ["--elastic-sigma", "0"]),
     (["--elastic", "34"], ["--elastic", "--augment"]),
     (["--protocol", "improved", "--no-augment", "--elastic", "34"], ["--elastic", "--augment"]),
+    (["--protocol", "improved", "--clean-epochs", "11"], ["--clean-epochs", "11", "--epochs"]),
+    (["--clean-epochs", "1"], ["--clean-epochs", "--augment"]),
   ])
   func badTrainFlagIsOneLine(flag: [String], mentions: [String]) throws {
     let directory = try TemporaryFolder()
