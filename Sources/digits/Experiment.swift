@@ -136,8 +136,10 @@ struct Experiment: ParsableCommand {
       let mnist = try data.load()
       test = mnist.test
       InterruptHandler.install()
-      for (config, folder) in try plannedRuns() {
-        print("== \(config.runLabel) → \(folder.path)")
+      let planned = try plannedRuns()
+      let started = Date()
+      for (index, (config, folder)) in planned.enumerated() {
+        print("== run \(index + 1)/\(planned.count): \(config.runLabel) → \(folder.path)")
         folders.append(folder)
         // A finished run has its metrics.json; training it again would only re-test it.
         if resume && FileManager.default.fileExists(atPath: folder.metrics) {
@@ -147,7 +149,13 @@ struct Experiment: ParsableCommand {
         let resuming = resume && FileManager.default.fileExists(atPath: folder.resumeState)
         let trainer = Trainer(
           config: config, folder: folder, observer: ProgressPrinter(), cancellation: interruption)
-        _ = try trainer.train(TrainingData(mnist), resume: resuming)
+        let outcome = try trainer.train(TrainingData(mnist), resume: resuming)
+        if let report = outcome.report {
+          print(
+            "\(config.runLabel): test accuracy \(ReportPrinter.percent(report.accuracy)), macro F1 "
+              + "\(ReportPrinter.percent(report.macroF1)); \(formatDuration(Date().timeIntervalSince(started))) since the start"
+          )
+        }
       }
     }
     let runs = try folders.map(RunSummary.load)

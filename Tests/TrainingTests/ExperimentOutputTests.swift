@@ -2,9 +2,9 @@ import Foundation
 import TestSupport
 import Testing
 
-/// `digits experiment` as a user runs it: each run's start, progress bar and epoch line (it once
-/// printed nothing for the whole training: its progress printer was released at once), and
-/// with --seeds a run folder per seed and a report over them.
+/// `digits experiment` as a user runs it: each run's start (numbered), progress bar and epoch line
+/// (it once printed nothing for the whole training: its progress printer was released at once),
+/// each run's test result as it ends, and with --seeds a run folder per seed and a report over them.
 @Suite(.tags(.slow), .skippedWhenFast) struct ExperimentOutputTests {
   @Test func experimentPrintsEpochLinesAndProgressForEveryModel() throws {
     try SmallMNIST.withData(train: 600, test: 100) { data, out in
@@ -14,11 +14,17 @@ import Testing
         out.path,
       ])
       #expect(result.status == 0, "stderr: \(result.stderr)")
-      for model in ["resnet34", "resnet50"] {
+      for (index, model) in ["resnet34", "resnet50"].enumerated() {
         #expect(
-          result.stdout.contains("== paper \(model) seed 0 → \(out.path)/runs/paper/\(model)/seed-0"),
+          result.stdout.contains(
+            "== run \(index + 1)/2: paper \(model) seed 0 → \(out.path)/runs/paper/\(model)/seed-0"),
           "stdout: \(result.stdout)")
         #expect(result.stdout.contains("paper \(model) seed 0: test accuracy "), "stdout: \(result.stdout)")
+        // Each run's result as it finishes, not only in the summary after the last.
+        let finished = result.stdout.split(separator: "\n").filter {
+          $0.hasPrefix("paper \(model) seed 0: test accuracy ") && $0.hasSuffix(" since the start")
+        }
+        #expect(finished.count == 1, "stdout: \(result.stdout)")
       }
       let epochLines = result.stdout.split(separator: "\n").filter { $0.hasPrefix("epoch  1/1  train loss ") }
       #expect(epochLines.count == 2, "stdout: \(result.stdout)")
