@@ -151,10 +151,8 @@ struct Experiment: ParsableCommand {
           config: config, folder: folder, observer: ProgressPrinter(), cancellation: interruption)
         let outcome = try trainer.train(TrainingData(mnist), resume: resuming)
         if let report = outcome.report {
-          print(
-            "\(config.runLabel): test accuracy \(ReportPrinter.percent(report.accuracy)), macro F1 "
-              + "\(ReportPrinter.percent(report.macroF1)); \(formatDuration(Date().timeIntervalSince(started))) since the start"
-          )
+          let elapsed = formatDuration(Date().timeIntervalSince(started))
+          print(ReportPrinter.resultLine(config.runLabel, report) + "; \(elapsed) since the start")
         }
       }
     }
@@ -201,9 +199,7 @@ struct Experiment: ParsableCommand {
   private func printSummary(_ report: ExperimentReport) {
     print("")
     for run in report.runs {
-      print(
-        "\(run.label): test accuracy \(ReportPrinter.percent(run.report.accuracy)), macro F1 \(ReportPrinter.percent(run.report.macroF1))"
-      )
+      print(ReportPrinter.resultLine(run.label, run.report))
     }
     for group in report.groups where group.runs.count > 1 {
       let accuracy = group.spread(\.accuracy)

@@ -28,6 +28,11 @@ enum ReportPrinter {
       rows: r.confusionMatrix.enumerated().map { ["\($0.offset)"] + $0.element.map(String.init) })
   }
 
+  /// One run's result on a line: "paper resnet34 seed 0: test accuracy 98.84%, macro F1 98.83%".
+  static func resultLine(_ label: String, _ r: EvaluationReport) -> String {
+    "\(label): test accuracy \(percent(r.accuracy)), macro F1 \(percent(r.macroF1))"
+  }
+
   static func percent(_ value: Double) -> String { String(format: "%.2f%%", value * 100) }
 
   /// Right-aligned columns, first column left-aligned.
