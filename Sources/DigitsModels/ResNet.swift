@@ -78,7 +78,9 @@ public final class ResNet: Layer {
 
   /// torchvision's initialisation: conv weights kaiming_normal_(fan_out, relu); BN weight 1,
   /// bias 0, running stats reset; fc weight and bias U(±1/sqrt(fan_in)) (Linear's default).
-  public func initialize<G: RandomNumberGenerator>(using generator: inout G) {
+  /// `zeroInitResidual`, as torchvision's `zero_init_residual=True`: each block's last BN weight
+  /// starts at 0, so every block starts as its shortcut (the same random draws either way).
+  public func initialize<G: RandomNumberGenerator>(using generator: inout G, zeroInitResidual: Bool = false) {
     visit(network) { layer in
       switch layer {
       case let conv as Conv2d:
@@ -92,6 +94,9 @@ public final class ResNet: Layer {
       default:
         break
       }
+    }
+    if zeroInitResidual {
+      for case let block as ResidualBlock in network.layers { block.lastNorm.weight.fill(0) }
     }
   }
 

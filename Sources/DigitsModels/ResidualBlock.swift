@@ -9,6 +9,12 @@ public final class ResidualBlock: Layer {
   private let output = Tensor()
   private let gradJoin = Tensor()
 
+  /// The BN that closes the main branch (bn2 of a BasicBlock, bn3 of a Bottleneck).
+  var lastNorm: BatchNorm2d {
+    guard let norm = main.layers.last as? BatchNorm2d else { preconditionFailure("a block ends with BN") }
+    return norm
+  }
+
   init(main: Sequential, downsample: Sequential?) {
     self.main = main
     self.downsample = downsample

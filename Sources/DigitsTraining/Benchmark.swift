@@ -53,7 +53,7 @@ public enum Benchmark {
   ) throws -> BenchmarkResult {
     let model = ResNet(config.model, classes: MNIST.classes, stem: config.stem)
     var generator = SeededGenerator(seed: 0)
-    model.initialize(using: &generator)
+    model.initialize(using: &generator, zeroInitResidual: config.zeroInitResidual)
     let average = config.ema.map {
       WeightAverage(
         model: ResNet(config.model, classes: MNIST.classes, stem: config.stem), decay: $0, copying: model)

@@ -254,7 +254,8 @@ extension ExperimentReport {
       let rows = run.history.epochs.map { e in
         [
           "\(e.epoch)", String(format: "%.4f", e.trainLoss), String(format: "%.2f%%", e.trainAccuracy * 100),
-          String(format: "%.4f", e.validationLoss), String(format: "%.2f%%", e.validationAccuracy * 100),
+          e.validationLoss.isNaN ? "—" : String(format: "%.4f", e.validationLoss),
+          e.validationAccuracy.isNaN ? "—" : String(format: "%.2f%%", e.validationAccuracy * 100),
           String(format: "%.2e", e.learningRate),
         ]
       }

@@ -45,10 +45,13 @@ extension TrainingConfig {
     note(augment && cleanEpochs != recipe.cleanEpochs, cleanEpochsDescription)
     note(ema != recipe.ema, ema.map { "EMA \($0)" } ?? "no EMA", removes: ema == nil ? "EMA" : nil)
     note(tta != recipe.tta, tta ? "TTA" : "no TTA", removes: tta ? nil : "TTA")
+    note(zeroInitResidual != recipe.zeroInitResidual, "zero-init residual")
     note(batchSize != recipe.batchSize, "batch \(batchSize)")
     note(patience != recipe.patience, "patience \(patience)")
     note(minDelta != recipe.minDelta, "min delta \(minDelta)")
-    note(validationRatio != recipe.validationRatio, "validation ratio \(validationRatio)")
+    note(
+      validationRatio != recipe.validationRatio,
+      validationRatio == 0 ? "no validation split" : "validation ratio \(validationRatio)")
     return changes
   }
 

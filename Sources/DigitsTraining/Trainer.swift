@@ -61,7 +61,7 @@ public final class Trainer {
       trainLimit: config.trainLimit)
     let model = ResNet(config.model, classes: data.classes, inputChannels: 1, stem: config.stem)
     var initGenerator = SeededGenerator(seed: config.seed &+ 1)
-    model.initialize(using: &initGenerator)
+    model.initialize(using: &initGenerator, zeroInitResidual: config.zeroInitResidual)
     let optimizer = config.makeOptimizer(model.parameters)
     // With --ema, validation, checkpoints and the test use the average, not the trained weights.
     let average = config.ema.map {

@@ -44,6 +44,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   /// With `augment`, the last this many epochs train on the images as they are, so the network
   /// ends on the distribution it is tested on; 0: every epoch is augmented.
   public var cleanEpochs = 0
+  /// Each residual block's last BatchNorm weight starts at 0 (torchvision's
+  /// `zero_init_residual=True`), so the network starts as its shortcuts.
+  public var zeroInitResidual = false
   /// Decay of an exponential moving average of the weights and BatchNorm statistics; validation,
   /// checkpoints and the test use the average. Nil: no average.
   public var ema: Float?
@@ -116,7 +119,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     case trainingProtocol = "protocol"
     case model, stem, epochs, batchSize, learningRate, validationRatio, patience, minDelta, seed,
       trainLimit, threads, dataDirectory, schedule, optimizer, weightDecay, labelSmoothing, augment,
-      augmentSampling, elastic, elasticSigma, cleanEpochs, ema, tta, cycleMomentum, processes, syncBatchNorm,
+      augmentSampling, elastic, elasticSigma, cleanEpochs, zeroInitResidual, ema, tta, cycleMomentum,
+      processes, syncBatchNorm,
       bucketMegabytes
   }
 
@@ -147,6 +151,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     try read(.elastic, &elastic)
     try read(.elasticSigma, &elasticSigma)
     try read(.cleanEpochs, &cleanEpochs)
+    try read(.zeroInitResidual, &zeroInitResidual)
     try read(.tta, &tta)
     try read(.cycleMomentum, &cycleMomentum)
     try read(.processes, &processes)
@@ -194,6 +199,7 @@ extension TrainingConfig {
     }
     if let ema { parts.append("EMA \(ema)") }
     if tta { parts.append("TTA") }
+    if zeroInitResidual { parts.append("zero-init residual") }
     if stem != .standard { parts.append("stem \(stem.rawValue)") }
     if processes > 1 { parts.append("\(processes) processes" + (syncBatchNorm ? " with sync-BN" : "")) }
     parts.append(patience > 0 ? "patience \(patience)" : "no early stopping")

@@ -63,11 +63,14 @@ final class ProgressPrinter: TrainingObserver {
   }
 
   func epochFinished(_ r: EpochRecord, improved: Bool, stopping: Bool) {
+    let validation =
+      r.validationLoss.isNaN
+      ? "no validation"
+      : String(format: "val loss %.4f acc %.2f%%", r.validationLoss, r.validationAccuracy * 100)
     print(
       String(
-        format: "epoch %2d/%d  train loss %.4f acc %.2f%%  val loss %.4f acc %.2f%%  lr %.2e  %@%@", r.epoch,
-        epochs,
-        r.trainLoss, r.trainAccuracy * 100, r.validationLoss, r.validationAccuracy * 100, r.learningRate,
+        format: "epoch %2d/%d  train loss %.4f acc %.2f%%  %@  lr %.2e  %@%@", r.epoch, epochs,
+        r.trainLoss, r.trainAccuracy * 100, validation, r.learningRate,
         formatDuration(r.seconds), improved ? "  * best" : "") + (stopping ? "  (early stop)" : ""))
     flush()
   }

@@ -65,6 +65,11 @@ struct Train: ParsableCommand {
       "With --augment, train the last N epochs on the images as they are, so the network ends on the distribution it is tested on (0: augment every epoch).",
       valueName: "n"))
   var cleanEpochs = 0
+  @Flag(
+    help:
+      "Start each residual block's last BatchNorm weight at 0, so every block starts as its shortcut (torchvision's zero_init_residual=True)."
+  )
+  var zeroInitResidual = false
   @Option(
     help: ArgumentHelp(
       "Decay of the moving average of the weights that validation, checkpoints and the test use (0: none). Default: the protocol's (improved 0.999).",
@@ -173,6 +178,7 @@ struct Train: ParsableCommand {
     // The elastic distortion bends images only on top of the affine one.
     if !config.augment { config.elastic = 0 }
     config.cleanEpochs = cleanEpochs
+    config.zeroInitResidual = zeroInitResidual
     if let ema { config.ema = ema > 0 ? ema : nil }
     if let tta { config.tta = tta }
     config.syncBatchNorm = syncBn

@@ -42,4 +42,29 @@ import Testing
     let fc = torchValue(model.parameters, "fc.weight")
     #expect(fc.allSatisfy { abs($0) <= bound } && fc.contains { abs($0) > bound * 0.9 })
   }
+
+  /// torchvision's zero_init_residual: only the last BN weight of each block (bn2 of a
+  /// BasicBlock, bn3 of a Bottleneck) changes, to 0; every other value is the plain initialisation.
+  @Test(arguments: [(ResNetArchitecture.resnet18, "bn2", 8), (.resnet50, "bn3", 16)])
+  func zeroInitResidualZeroesEachBlocksLastNormOnly(
+    _ architecture: ResNetArchitecture, last: String, blocks: Int
+  ) {
+    let (plain, zeroed) = (ResNet(architecture), ResNet(architecture))
+    var (first, second) = (TestRandom(seed: 3), TestRandom(seed: 3))
+    plain.initialize(using: &first)
+    zeroed.initialize(using: &second, zeroInitResidual: true)
+    var zeroedNames: [String] = []
+    for slot in plain.parameters.slots {
+      let (before, after) = (
+        torchValue(plain.parameters, slot.name), torchValue(zeroed.parameters, slot.name)
+      )
+      if slot.name.hasPrefix("layer") && slot.name.hasSuffix(".\(last).weight") {
+        #expect(before.allSatisfy { $0 == 1 } && after.allSatisfy { $0 == 0 }, "\(slot.name)")
+        zeroedNames.append(slot.name)
+      } else {
+        #expect(before == after, "\(slot.name) changed")
+      }
+    }
+    #expect(zeroedNames.count == blocks)
+  }
 }

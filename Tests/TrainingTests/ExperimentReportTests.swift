@@ -113,6 +113,9 @@ import Testing
     #expect(cycled.recipeChanges.map(\.description) == ["momentum cycled"])
     paper.cycleMomentum = true
     #expect(paper.recipeChanges.isEmpty, "momentum is cycled only by a one-cycle schedule")
+    var everyImage = TrainingConfig(protocol: .improved, threads: 2)
+    everyImage.validationRatio = 0
+    #expect(everyImage.recipeChanges.map(\.description) == ["no validation split"])
   }
 
   @Test func resultsJSONHoldsRunsAggregatesEnsemblesAndTheBestModelsErrors() throws {
@@ -179,6 +182,20 @@ import Testing
       markdown.contains("paper resnet34 seed 2 has the best test accuracy (99.70); its errors are not drawn"))
   }
 
+  @Test func historyOfARunWithoutValidationShowsDashesNotNaN() {
+    var everyImage = Self.run(.improved, model: .resnet18, seed: 0, accuracy: 0.996) {
+      $0.validationRatio = 0
+    }
+    for index in everyImage.history.epochs.indices {
+      everyImage.history.epochs[index].validationLoss = .nan
+      everyImage.history.epochs[index].validationAccuracy = .nan
+    }
+    let markdown = ExperimentReport(runs: [everyImage]).markdown
+    #expect(markdown.contains("| 1 | 0.5000 | 90.00% | — | — | 1.00e-03 |"))
+    #expect(!markdown.contains("nan"))
+    #expect(markdown.contains("no validation split"))
+  }
+
   @Test func stemTableShowsThePapersNetworksWhenTheSameModelHasNoStandardStemGroup() {
     let runs = [
       Self.run(.improved, model: .resnet18, stem: .nomaxpool, seed: 0, accuracy: 0.996, seconds: [50, 50]),
@@ -243,7 +260,7 @@ import Testing
     var plain = full.report
     plain.accuracy = 0.9935
     full.report.withoutTTA = HeadlineMetrics(plain)
-    let json = try encodeJSON(full.report)
+    let json = encodeJSON(full.report)
     #expect(json.contains("\"without_tta\""))
     #expect(try decodeJSON(EvaluationReport.self, from: json) == full.report, "metrics.json reads back whole")
     let runs = [full, Self.run(.improved, model: .resnet50, seed: 0, accuracy: 0.993) { $0.augment = false }]
