@@ -7,7 +7,8 @@ extension ExperimentReport {
     var lines = ["# \(title) on MNIST", ""]
     lines += [
       "Reproduction of the published PyTorch experiment with `digits` (Swift, CPU). Test-set figures are "
-        + "for each run's weights of the epoch with the lowest validation loss under early stopping (the "
+        + "for each run's weights of the epoch with the lowest validation loss (training loss in a run without "
+        + "a validation split) under early stopping (the "
         + "paper's protocol), and of its last epoch without it (the improved one). Figures over seeds are the "
         + "mean ± the sample standard deviation, with the lowest and highest seed in brackets.", "",
     ]
@@ -254,8 +255,8 @@ extension ExperimentReport {
       let rows = run.history.epochs.map { e in
         [
           "\(e.epoch)", String(format: "%.4f", e.trainLoss), String(format: "%.2f%%", e.trainAccuracy * 100),
-          e.validationLoss.isNaN ? "—" : String(format: "%.4f", e.validationLoss),
-          e.validationAccuracy.isNaN ? "—" : String(format: "%.2f%%", e.validationAccuracy * 100),
+          e.hasValidation ? String(format: "%.4f", e.validationLoss) : "—",
+          e.hasValidation ? String(format: "%.2f%%", e.validationAccuracy * 100) : "—",
           String(format: "%.2e", e.learningRate),
         ]
       }
@@ -290,7 +291,7 @@ extension ExperimentReport {
       let seeds = group.seeds.map(String.init).joined(separator: ", ")
       lines.append(
         "- \(group.label): `\(c.recipeSummary)`; batch \(c.batchSize), at most \(c.epochs) epochs, "
-          + "validation ratio \(c.validationRatio), \(c.trainLimit.map { "first \($0) training images, " } ?? "")"
+          + "\(c.validationDescription), \(c.trainLimit.map { "first \($0) training images, " } ?? "")"
           + "seeds \(seeds); \(c.threads) threads; run folders "
           + group.runs.map { "`\($0.folder.path)`" }.joined(separator: ", "))
     }

@@ -10,6 +10,9 @@ public struct EpochRecord: Codable, Equatable, Sendable {
   public var learningRate: Float
   public var seconds: Double
 
+  /// A run without a validation set records NaN as its validation loss and accuracy.
+  public var hasValidation: Bool { !validationLoss.isNaN }
+
   public init(
     epoch: Int, trainLoss: Float, trainAccuracy: Float, validationLoss: Float, validationAccuracy: Float,
     learningRate: Float, seconds: Double

@@ -49,9 +49,7 @@ extension TrainingConfig {
     note(batchSize != recipe.batchSize, "batch \(batchSize)")
     note(patience != recipe.patience, "patience \(patience)")
     note(minDelta != recipe.minDelta, "min delta \(minDelta)")
-    note(
-      validationRatio != recipe.validationRatio,
-      validationRatio == 0 ? "no validation split" : "validation ratio \(validationRatio)")
+    note(validationRatio != recipe.validationRatio, validationDescription)
     return changes
   }
 

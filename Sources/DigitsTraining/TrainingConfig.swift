@@ -93,6 +93,11 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
       elastic: elastic > 0 ? ElasticDistortion(alpha: elastic, sigma: elasticSigma) : nil)
   }
 
+  /// "validation ratio 0.3", or "no validation split" for a run on every training image.
+  public var validationDescription: String {
+    validationRatio == 0 ? "no validation split" : "validation ratio \(validationRatio)"
+  }
+
   /// "last epoch unaugmented", "last 2 epochs unaugmented".
   var cleanEpochsDescription: String {
     cleanEpochs == 1 ? "last epoch unaugmented" : "last \(cleanEpochs) epochs unaugmented"

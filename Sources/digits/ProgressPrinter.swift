@@ -19,8 +19,10 @@ final class ProgressPrinter: TrainingObserver {
     config: TrainingConfig, trainCount: Int, validationCount: Int, parameterCount: Int, resumedEpoch: Int
   ) {
     print(
-      "\(config.model.rawValue): \(parameterCount.formatted()) parameters; train \(trainCount.formatted()), "
-        + "validation \(validationCount.formatted()) images; batch \(config.batchSize), \(config.threads) threads; "
+      "\(config.model.rawValue): \(parameterCount.formatted()) parameters; train \(trainCount.formatted())"
+        + (validationCount > 0
+          ? ", validation \(validationCount.formatted()) images" : " images, no validation")
+        + "; batch \(config.batchSize), \(config.threads) threads; "
         + config.recipeSummary)
     if resumedEpoch > 0 { print("resuming after epoch \(resumedEpoch)") }
     flush()
@@ -64,7 +66,7 @@ final class ProgressPrinter: TrainingObserver {
 
   func epochFinished(_ r: EpochRecord, improved: Bool, stopping: Bool) {
     let validation =
-      r.validationLoss.isNaN
+      !r.hasValidation
       ? "no validation"
       : String(format: "val loss %.4f acc %.2f%%", r.validationLoss, r.validationAccuracy * 100)
     print(

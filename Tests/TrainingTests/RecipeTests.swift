@@ -180,6 +180,22 @@ import Testing
     #expect(older == recipe)
   }
 
+  @Test func zeroInitResidualIsPartOfTheRecipe() throws {
+    let recipe = TrainingConfig(protocol: .improved, threads: 1)
+    var zeroed = recipe
+    zeroed.zeroInitResidual = true
+    #expect(try decodeJSON(TrainingConfig.self, from: encodeJSON(zeroed)) == zeroed)
+    #expect(!zeroed.isResumable(from: recipe))
+    #expect(zeroed.recipeChanges.map(\.description) == ["zero-init residual"])
+    #expect(zeroed.ablatedIngredient == nil && zeroed.recipeSummary.contains("zero-init residual"))
+    var json = try JSONSerialization.jsonObject(with: Data(encodeJSON(recipe).utf8)) as! [String: Any]
+    #expect(json.removeValue(forKey: "zero_init_residual") as? Bool == false)
+    let older = try decodeJSON(
+      TrainingConfig.self, from: String(decoding: JSONSerialization.data(withJSONObject: json), as: UTF8.self)
+    )
+    #expect(older == recipe)
+  }
+
   @Test func elasticDistortionIsPartOfTheRecipe() throws {
     let recipe = TrainingConfig(protocol: .improved, threads: 1)
     #expect(recipe.augmentation == .standard(elastic: ElasticDistortion(alpha: 36, sigma: 6)))

@@ -12,7 +12,7 @@ extension EventLog {
     var values: [(tag: String, value: Float)] = [
       ("epoch/train_loss", record.trainLoss), ("epoch/train_acc", record.trainAccuracy),
     ]
-    if !record.validationLoss.isNaN {
+    if record.hasValidation {
       values += [("epoch/val_loss", record.validationLoss), ("epoch/val_acc", record.validationAccuracy)]
     }
     values.append(("epoch/images_per_s", Float(imagesPerSecond)))
