@@ -123,9 +123,14 @@ import Testing
 
     let killed = out.path + "/killed"
     let job = try MPIProcess.Job(ranks: 2, arguments: Self.arguments(out: killed, extra: epochs))
-    // Mid-epoch: after the first epoch's files, a moment into the second.
-    let deadline = Date().addingTimeInterval(120)
-    while Self.completedEpochs(killed) < 1 && job.process.isRunning && Date() < deadline { usleep(20_000) }
+    // Mid-epoch: after the first epoch's files (the resume state is written last), a moment into
+    // the second. The deadline is generous because a loaded machine can take minutes per epoch.
+    let resumeState = killed + "/last.state.safetensors"
+    let deadline = Date().addingTimeInterval(900)
+    while !FileManager.default.fileExists(atPath: resumeState) && job.process.isRunning && Date() < deadline {
+      usleep(20_000)
+    }
+    try #require(FileManager.default.fileExists(atPath: resumeState), "no epoch completed before the kill")
     usleep(300_000)
     let victim = try #require(job.pid(ofRank: 1), "rank 1 is not running")
     let killedAt = Date()
