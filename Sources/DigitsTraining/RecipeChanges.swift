@@ -35,6 +35,7 @@ extension TrainingConfig {
     note(
       augment != recipe.augment, augment ? "augmentation" : "no augmentation",
       removes: augment ? nil : "augmentation")
+    note(augment && !hasStandardAffineRanges, affineRangesDescription)
     note(
       augment && augmentSampling != recipe.augmentSampling,
       "\(augmentSampling.rawValue) augmentation sampling")

@@ -32,9 +32,15 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   /// 0.95, as OneCycleLR's cycle_momentum does by default. Off in the improved recipe, whose runs
   /// keep β1 at 0.9 (cycle_momentum=False).
   public var cycleMomentum = false
-  /// Random affine distortions of the training images (`Augmentation.standard`), drawn anew
-  /// for every image of every epoch from a seeded generator.
+  /// Random affine distortions of the training images, drawn anew for every image of every
+  /// epoch from a seeded generator.
   public var augment = false
+  /// With `augment`, the ranges of the affine distortion: rotation ±degrees, shift ±translate ×
+  /// the side, scale 1 ± scale; `Augmentation.standard`'s in every run written before they were
+  /// settings.
+  public var augmentDegrees = Augmentation.standard().degrees
+  public var augmentTranslate = Augmentation.standard().translate
+  public var augmentScale = Augmentation.standard().scale
   /// How the distortions sample the image; bilinear in every run written before the choice existed.
   public var augmentSampling: Augmentation.Sampling = .bilinear
   /// With `augment`, the scale in pixels of an elastic distortion (`ElasticDistortion`) on top of
@@ -88,9 +94,22 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   /// The distortions the training batches get, nil without `augment`.
   public var augmentation: Augmentation? {
     guard augment else { return nil }
-    return .standard(
-      sampling: augmentSampling,
+    return Augmentation(
+      degrees: augmentDegrees, translate: augmentTranslate, scale: augmentScale, sampling: augmentSampling,
       elastic: elastic > 0 ? ElasticDistortion(alpha: elastic, sigma: elasticSigma) : nil)
+  }
+
+  /// Whether the affine ranges are `Augmentation.standard`'s.
+  var hasStandardAffineRanges: Bool {
+    let standard = Augmentation.standard()
+    return (augmentDegrees, augmentTranslate, augmentScale) == (
+      standard.degrees, standard.translate, standard.scale
+    )
+  }
+
+  /// "rotation ±15.0°, shift ±0.1, scale ±0.1".
+  var affineRangesDescription: String {
+    "rotation ±\(augmentDegrees)°, shift ±\(augmentTranslate), scale ±\(augmentScale)"
   }
 
   /// "validation ratio 0.3", or "no validation split" for a run on every training image.
@@ -124,7 +143,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     case trainingProtocol = "protocol"
     case model, stem, epochs, batchSize, learningRate, validationRatio, patience, minDelta, seed,
       trainLimit, threads, dataDirectory, schedule, optimizer, weightDecay, labelSmoothing, augment,
-      augmentSampling, elastic, elasticSigma, cleanEpochs, zeroInitResidual, ema, tta, cycleMomentum,
+      augmentDegrees, augmentTranslate, augmentScale, augmentSampling, elastic, elasticSigma, cleanEpochs,
+      zeroInitResidual, ema, tta, cycleMomentum,
       processes, syncBatchNorm,
       bucketMegabytes
   }
@@ -152,6 +172,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     try read(.weightDecay, &weightDecay)
     try read(.labelSmoothing, &labelSmoothing)
     try read(.augment, &augment)
+    try read(.augmentDegrees, &augmentDegrees)
+    try read(.augmentTranslate, &augmentTranslate)
+    try read(.augmentScale, &augmentScale)
     try read(.augmentSampling, &augmentSampling)
     try read(.elastic, &elastic)
     try read(.elasticSigma, &elasticSigma)
@@ -197,7 +220,8 @@ extension TrainingConfig {
     if labelSmoothing > 0 { parts.append("label smoothing \(labelSmoothing)") }
     if augment {
       let details =
-        (augmentSampling == .bilinear ? [] : [augmentSampling.rawValue])
+        (hasStandardAffineRanges ? [] : [affineRangesDescription])
+        + (augmentSampling == .bilinear ? [] : [augmentSampling.rawValue])
         + (elastic > 0 ? ["elastic \(elastic), sigma \(elasticSigma)"] : [])
       parts.append(details.isEmpty ? "augment" : "augment (\(details.joined(separator: ", ")))")
       if cleanEpochs > 0 { parts.append(cleanEpochsDescription) }

@@ -66,9 +66,9 @@ final class ProgressPrinter: TrainingObserver {
 
   func epochFinished(_ r: EpochRecord, improved: Bool, stopping: Bool) {
     let validation =
-      !r.hasValidation
-      ? "no validation"
-      : String(format: "val loss %.4f acc %.2f%%", r.validationLoss, r.validationAccuracy * 100)
+      r.hasValidation
+      ? String(format: "val loss %.4f acc %.2f%%", r.validationLoss, r.validationAccuracy * 100)
+      : "no validation"
     print(
       String(
         format: "epoch %2d/%d  train loss %.4f acc %.2f%%  %@  lr %.2e  %@%@", r.epoch, epochs,

@@ -42,9 +42,23 @@ struct Train: ParsableCommand {
   @Flag(
     inversion: .prefixedNo,
     help:
-      "Random rotation (±10°), shift (±10%) and scale (0.9-1.1) of each training image. Default: the protocol's."
+      "Random rotation, shift and scale of each training image (±10°, ±10% and 0.9-1.1 unless --augment-degrees, --augment-translate or --augment-scale say otherwise). Default: the protocol's."
   )
   var augment: Bool?
+  @Option(
+    help: ArgumentHelp(
+      "With --augment, rotate each image by up to this many degrees either way. Default: 10.",
+      valueName: "degrees"))
+  var augmentDegrees: Float?
+  @Option(
+    help: ArgumentHelp(
+      "With --augment, shift each image by up to this fraction of its side along each axis. Default: 0.1.",
+      valueName: "fraction"))
+  var augmentTranslate: Float?
+  @Option(
+    help: ArgumentHelp(
+      "With --augment, scale each image by a factor within 1 ± this. Default: 0.1.", valueName: "fraction"))
+  var augmentScale: Float?
   @Option(
     help: ArgumentHelp(
       "How --augment samples each image: bilinear (sub-pixel shifts, slightly blurred) or nearest (whole-pixel shifts and nearest pixels, as torchvision's RandomAffine).",
@@ -130,6 +144,8 @@ struct Train: ParsableCommand {
     if bucketMb < 0 { throw InputProblem("--bucket-mb must be 0 or more, got \(bucketMb)") }
     let augments = augment ?? TrainingConfig(protocol: `protocol`).augment
     try Self.checkElastic(elastic, sigma: elasticSigma, augment: augments)
+    try Self.checkAffineRanges(
+      degrees: augmentDegrees, translate: augmentTranslate, scale: augmentScale, augment: augments)
     if !(0...epochs).contains(cleanEpochs) {
       throw InputProblem("--clean-epochs must be in 0...\(epochs) (--epochs), got \(cleanEpochs)")
     }
@@ -149,6 +165,23 @@ struct Train: ParsableCommand {
     }
     if elastic > 0 && !augment {
       throw InputProblem("--elastic distorts on top of --augment; add --augment (or --protocol improved)")
+    }
+  }
+
+  /// The affine ranges are a rotation within a half turn, a shift within half the side and a
+  /// scale that keeps the digit's orientation; they shape only --augment's distortion.
+  static func checkAffineRanges(degrees: Float?, translate: Float?, scale: Float?, augment: Bool) throws {
+    for (flag, value, limit) in [
+      ("--augment-degrees", degrees, Float(180)), ("--augment-translate", translate, 0.5),
+      ("--augment-scale", scale, 0.9),
+    ] {
+      guard let value else { continue }
+      if !(value >= 0 && value <= limit) {
+        throw InputProblem("\(flag) must be in [0, \(String(format: "%g", limit))], got \(value)")
+      }
+      if !augment {
+        throw InputProblem("\(flag) shapes --augment's distortion; add --augment (or --protocol improved)")
+      }
     }
   }
 
@@ -172,6 +205,9 @@ struct Train: ParsableCommand {
     if let labelSmoothing { config.labelSmoothing = labelSmoothing }
     if let patience { config.patience = patience }
     if let augment { config.augment = augment }
+    if let augmentDegrees { config.augmentDegrees = augmentDegrees }
+    if let augmentTranslate { config.augmentTranslate = augmentTranslate }
+    if let augmentScale { config.augmentScale = augmentScale }
     if let augmentSampling { config.augmentSampling = augmentSampling }
     if let elastic { config.elastic = elastic }
     if let elasticSigma { config.elasticSigma = elasticSigma }

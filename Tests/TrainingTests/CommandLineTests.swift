@@ -24,6 +24,10 @@ import Testing
     (["--protocol", "improved", "--no-augment", "--elastic", "34"], ["--elastic", "--augment"]),
     (["--protocol", "improved", "--clean-epochs", "11"], ["--clean-epochs", "11", "--epochs"]),
     (["--clean-epochs", "1"], ["--clean-epochs", "--augment"]),
+    (["--protocol", "improved", "--augment-degrees", "200"], ["--augment-degrees", "200"]),
+    (["--protocol", "improved", "--augment-translate=-0.1"], ["--augment-translate", "-0.1"]),
+    (["--protocol", "improved", "--augment-scale", "1"], ["--augment-scale", "1"]),
+    (["--augment-degrees", "15"], ["--augment-degrees", "--augment"]),
   ])
   func badTrainFlagIsOneLine(flag: [String], mentions: [String]) throws {
     let directory = try TemporaryFolder()

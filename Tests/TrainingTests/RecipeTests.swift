@@ -196,6 +196,33 @@ import Testing
     #expect(older == recipe)
   }
 
+  @Test func affineRangesArePartOfTheRecipe() throws {
+    let recipe = TrainingConfig(protocol: .improved, threads: 1)
+    #expect(recipe.augmentation?.degrees == 10 && recipe.augmentation?.translate == 0.1)
+    var milder = recipe
+    (milder.augmentDegrees, milder.augmentTranslate, milder.augmentScale) = (5, 0.05, 0.08)
+    let affine = try #require(milder.augmentation)
+    #expect((affine.degrees, affine.translate, affine.scale) == (5, 0.05, 0.08))
+    #expect(affine.elastic == recipe.augmentation?.elastic && affine.sampling == .bilinear)
+    #expect(try decodeJSON(TrainingConfig.self, from: encodeJSON(milder)) == milder)
+    #expect(!milder.isResumable(from: recipe))
+    #expect(milder.recipeChanges.map(\.description) == ["rotation ±5.0°, shift ±0.05, scale ±0.08"])
+    #expect(milder.ablatedIngredient == nil)
+    #expect(milder.recipeSummary.contains("augment (rotation ±5.0°, shift ±0.05, scale ±0.08, elastic 36.0"))
+    // Without --augment the ranges shape nothing, so they are no change to the recipe.
+    milder.augment = false
+    #expect(milder.recipeChanges.map(\.description) == ["no augmentation"])
+    // A run written before the keys existed used the standard ranges.
+    var json = try JSONSerialization.jsonObject(with: Data(encodeJSON(recipe).utf8)) as! [String: Any]
+    for key in ["augment_degrees", "augment_translate", "augment_scale"] {
+      #expect(json.removeValue(forKey: key) != nil, "config.json lacks \(key)")
+    }
+    let older = try decodeJSON(
+      TrainingConfig.self, from: String(decoding: JSONSerialization.data(withJSONObject: json), as: UTF8.self)
+    )
+    #expect(older == recipe)
+  }
+
   @Test func elasticDistortionIsPartOfTheRecipe() throws {
     let recipe = TrainingConfig(protocol: .improved, threads: 1)
     #expect(recipe.augmentation == .standard(elastic: ElasticDistortion(alpha: 36, sigma: 6)))
