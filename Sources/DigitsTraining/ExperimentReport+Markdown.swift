@@ -177,7 +177,7 @@ extension ExperimentReport {
       [
         a.removed, a.recipeLabel, "\(a.run.config.seed)",
         pct(a.run.report.accuracy), a.full.map { pct($0.report.accuracy) } ?? "–",
-        a.delta.map { String(format: "%+.2f", $0 * 100) } ?? "–",
+        a.delta.map(percentagePoints) ?? "–",
       ]
     }
     return [
@@ -202,18 +202,25 @@ extension ExperimentReport {
         v.group.label, v.group.seeds.map(String.init).joined(separator: ", "),
         percentCell(v.group.spread(\.accuracy), n),
         v.recipeAccuracy.map(pct) ?? "–",
-        v.delta.map { String(format: "%+.2f", $0 * 100) } ?? "–", v.ensemble.map { pct($0.accuracy) } ?? "–",
+        v.delta.map(percentagePoints) ?? "–", v.addedToNearest ?? "–", v.nearestAccuracy.map(pct) ?? "–",
+        v.nearestDelta.map(percentagePoints) ?? "–", v.ensemble.map { pct($0.accuracy) } ?? "–",
       ]
     }
     return [
       "## Variants", "",
       "Groups whose recipe departs from their protocol's other than by removing one ingredient, against the "
         + "protocol's recipe on the same model, stem and seeds: test accuracy (%), Δ the mean over those "
-        + "seeds of the difference (percentage points), and the ensemble of the variant's seeds.", "",
+        + "seeds of the difference (percentage points); then against its nearest row, the variant without "
+        + "one of its changes (the one named), on the same seeds; and the ensemble of the variant's seeds.",
+      "",
     ]
       + table(
-        ["variant", "seeds", "accuracy", "recipe, same seeds", "Δ", "ensemble of its seeds"],
-        align: "lllrrr", rows)
+        [
+          "variant", "seeds", "accuracy", "recipe, same seeds", "Δ", "nearest row lacks",
+          "nearest, same seeds",
+          "Δ", "ensemble of its seeds",
+        ],
+        align: "lllrrlrrr", rows)
   }
 
   private var errorSection: [String] {
@@ -303,6 +310,12 @@ extension ExperimentReport {
   private func table(_ header: [String], align: String, _ rows: [[String]]) -> [String] {
     let rule = align.map { $0 == "r" ? "---:" : "---" }
     return ([header, rule] + rows).map { "| " + $0.joined(separator: " | ") + " |" } + [""]
+  }
+
+  /// A difference of accuracies (fractions) in signed percentage points, "+0.15"; one that rounds
+  /// to nothing reads "+0.00", not "-0.00".
+  private func percentagePoints(_ delta: Double) -> String {
+    String(format: "%+.2f", (delta * 10_000).rounded() / 100 + 0)
   }
 
   /// "99.12 ± 0.05 (99.07–99.18)" over several seeds, "99.12" for one.

@@ -1,8 +1,9 @@
 extension ExperimentReport {
-  /// results.json: `models` (SPEC.md's keys, one row per run in the groups' order, with its protocol, seed, stem and
-  /// recipe changes), `aggregates` (per group, each metric's mean, std, min and max over the
-  /// seeds), `ensembles`, `ablation`, `variants`, and the best single model with its misclassified
-  /// test-set indices (`best_model_errors`).
+  /// results.json: `models` (SPEC.md's keys, one row per run in the groups' order, with its
+  /// protocol, seed, stem and recipe changes), `aggregates` (per group, each metric's mean, std,
+  /// min and max over the seeds), `ensembles`, `ablation`, `variants` (each beside the recipe and
+  /// its nearest group), and the best single model with its misclassified test-set indices
+  /// (`best_model_errors`).
   public var resultsJSON: String {
     struct Row: Encodable {
       var model, `protocol`, stem: String
@@ -32,6 +33,8 @@ extension ExperimentReport {
       var seeds: [UInt64]
       var accuracy: Spread
       var recipeAccuracy, delta, ensembleAccuracy: Double?
+      var nearest, nearestLacks: String?
+      var nearestAccuracy, nearestDelta: Double?
     }
     struct Results: Encodable {
       var models: [Row]
@@ -69,7 +72,8 @@ extension ExperimentReport {
         group: v.group.label, changes: v.group.changes.map(\.description), seeds: v.group.seeds,
         accuracy: v.group.spread(\.accuracy),
         recipeAccuracy: v.recipeAccuracy, delta: v.delta,
-        ensembleAccuracy: v.ensemble?.accuracy)
+        ensembleAccuracy: v.ensemble?.accuracy, nearest: v.nearest?.label, nearestLacks: v.addedToNearest,
+        nearestAccuracy: v.nearestAccuracy, nearestDelta: v.nearestDelta)
     }
     let best = bestRun
     return encodeJSON(

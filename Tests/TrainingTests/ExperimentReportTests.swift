@@ -224,6 +224,10 @@ import Testing
       Self.run(.improved, seed: 1, accuracy: 0.997, edit: batch64),
       Self.run(.improved, seed: 5, accuracy: 0.990) { $0.elastic = 34 },
       Self.run(.improved, seed: 0, accuracy: 0.993) { $0.augment = false },
+      Self.run(.improved, seed: 1, accuracy: 0.9985) {
+        $0.batchSize = 64
+        $0.zeroInitResidual = true
+      }, Self.run(.improved, seed: 2, accuracy: 0.99699) { $0.batchSize = 32 },
     ]
     var report = ExperimentReport(runs: runs)
     let members = [
@@ -236,23 +240,42 @@ import Testing
     #expect(
       variants.map(\.group.label) == [
         "improved resnet34 (batch 64)", "improved resnet34 (elastic 34.0)",
+        "improved resnet34 (zero-init residual, batch 64)", "improved resnet34 (batch 32)",
       ])
     #expect(variants[0].recipe.map(\.config.seed) == [0, 1])
     // Seed 0: +0.002, seed 1: +0.001.
     #expect(abs((variants[0].delta ?? 0) - 0.0015) < 1e-12)
     #expect(variants[0].ensemble?.name == "batch 64")
+    #expect(variants[0].nearest == nil, "a single change's nearest row is the recipe")
     #expect(variants[1].recipe.isEmpty && variants[1].delta == nil && variants[1].ensemble == nil)
+    // Zero-init on top of batch 64, seed 1: +0.0025 over the recipe, +0.0015 over batch 64 alone.
+    let stacked = variants[2]
+    #expect(
+      stacked.nearest?.label == "improved resnet34 (batch 64)"
+        && stacked.addedToNearest == "zero-init residual")
+    #expect(stacked.nearestRuns.map(\.config.seed) == [1])
+    #expect(abs((stacked.delta ?? 0) - 0.0025) < 1e-12 && abs((stacked.nearestDelta ?? 0) - 0.0015) < 1e-12)
     let markdown = report.markdown
     #expect(
       markdown.contains(
-        "| improved resnet34 (batch 64) | 0, 1 | 99.70 ± 0.00 (99.70–99.70) | 99.55 | +0.15 | 99.70 |"
+        "| improved resnet34 (batch 64) | 0, 1 | 99.70 ± 0.00 (99.70–99.70) | 99.55 | +0.15 | – | – | – | 99.70 |"
       ))
-    #expect(markdown.contains("| improved resnet34 (elastic 34.0) | 5 | 99.00 | – | – | – |"))
+    #expect(markdown.contains("| improved resnet34 (elastic 34.0) | 5 | 99.00 | – | – | – | – | – | – |"))
+    #expect(
+      markdown.contains(
+        "| improved resnet34 (zero-init residual, batch 64) | 1 | 99.85 | 99.60 | +0.25 | zero-init residual "
+          + "| 99.70 | +0.15 | – |"))
+    #expect(
+      markdown.contains("| improved resnet34 (batch 32) | 2 | 99.70 | 99.70 | +0.00 | – | – | – | – |"),
+      "a difference that rounds to nothing reads +0.00, not -0.00")
     let json = try Self.json(report.resultsJSON)
     let rows = try #require(json["variants"] as? [[String: Any]])
-    #expect(rows.count == 2 && rows[0]["changes"] as? [String] == ["batch 64"])
+    #expect(rows.count == 4 && rows[0]["changes"] as? [String] == ["batch 64"])
     #expect(abs((rows[0]["recipe_accuracy"] as? Double ?? 0) - 0.9955) < 1e-12)
     #expect(rows[1]["delta"] == nil && rows[1]["seeds"] as? [Int] == [5])
+    #expect(rows[2]["nearest"] as? String == "improved resnet34 (batch 64)")
+    #expect(rows[2]["nearest_lacks"] as? String == "zero-init residual")
+    #expect(abs((rows[2]["nearest_delta"] as? Double ?? 0) - 0.0015) < 1e-12)
   }
 
   @Test func fullRunTestedWithoutTTAIsTheTTAAblationUnlessANoTTARunExists() throws {
