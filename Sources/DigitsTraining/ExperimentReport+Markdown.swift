@@ -216,9 +216,8 @@ extension ExperimentReport {
     ]
       + table(
         [
-          "variant", "seeds", "accuracy", "recipe, same seeds", "Δ", "nearest row lacks",
-          "nearest, same seeds",
-          "Δ", "ensemble of its seeds",
+          "variant", "seeds", "accuracy", "recipe, same seeds", "Δ",
+          "nearest row lacks", "nearest, same seeds", "Δ", "ensemble of its seeds",
         ],
         align: "lllrrlrrr", rows)
   }
