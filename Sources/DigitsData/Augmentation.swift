@@ -82,36 +82,56 @@ public struct AffineDistortion: Equatable, Sendable {
     _ source: UnsafePointer<UInt8>, rows: Int, cols: Int, into target: UnsafeMutablePointer<Float>,
     normalization: Normalization
   ) {
+    let (scaleByte, offset) = (1 / (255 * normalization.std), -normalization.mean / normalization.std)
+    forEachSourcePoint(rows: rows, cols: cols) { index, sx, sy in
+      let value =
+        sampling == .nearest
+        ? nearest(source, rows: rows, cols: cols, x: sx, y: sy)
+        : bilinear(rows: rows, cols: cols, x: sx, y: sy, outside: 0) { Float(source[$0]) }
+      target[index] = value * scaleByte + offset
+    }
+  }
+
+  /// source [rows, cols] floats → target [rows, cols] floats, bilinear, `background` outside the
+  /// source: an image already normalised (a test-time view).
+  public func apply(
+    _ source: UnsafePointer<Float>, rows: Int, cols: Int, background: Float,
+    into target: UnsafeMutablePointer<Float>
+  ) {
+    forEachSourcePoint(rows: rows, cols: cols) { index, sx, sy in
+      target[index] = bilinear(rows: rows, cols: cols, x: sx, y: sy, outside: background) { source[$0] }
+    }
+  }
+
+  /// Calls `body(y * cols + x, sx, sy)` for each target pixel (x, y) with the source point it reads.
+  @inline(__always)
+  private func forEachSourcePoint(rows: Int, cols: Int, _ body: (Int, Float, Float) -> Void) {
     // Inverse map: source = R(-angle) · (target + displacement - centre - shift) / scale + centre.
     let (cosine, sine) = (cos(angle) / scale, sin(angle) / scale)
     let (centreX, centreY) = (Float(cols - 1) / 2, Float(rows - 1) / 2)
-    let (scaleByte, offset) = (1 / (255 * normalization.std), -normalization.mean / normalization.std)
     let plane = rows * cols
     for y in 0..<rows {
       for x in 0..<cols {
         let (moveX, moveY) = displacement.map { ($0[y * cols + x], $0[plane + y * cols + x]) } ?? (0, 0)
         let dx = Float(x) + moveX - centreX - shiftX
         let dy = Float(y) + moveY - centreY - shiftY
-        let sx = cosine * dx + sine * dy + centreX
-        let sy = -sine * dx + cosine * dy + centreY
-        let value =
-          sampling == .nearest
-          ? nearest(source, rows: rows, cols: cols, x: sx, y: sy)
-          : bilinear(source, rows: rows, cols: cols, x: sx, y: sy)
-        target[y * cols + x] = value * scaleByte + offset
+        body(y * cols + x, cosine * dx + sine * dy + centreX, -sine * dx + cosine * dy + centreY)
       }
     }
   }
 }
 
-/// The byte image's value at (x, y) by bilinear interpolation, 0 outside it.
+/// The image's value at (x, y) by bilinear interpolation of `pixel(y * cols + x)`, `outside`
+/// beyond its edges.
 @inline(__always)
-private func bilinear(_ image: UnsafePointer<UInt8>, rows: Int, cols: Int, x: Float, y: Float) -> Float {
+private func bilinear(
+  rows: Int, cols: Int, x: Float, y: Float, outside: Float, pixel: (Int) -> Float
+) -> Float {
   let (x0, y0) = (Int(x.rounded(.down)), Int(y.rounded(.down)))
-  guard x0 >= -1, y0 >= -1, x0 < cols, y0 < rows else { return 0 }
+  guard x0 >= -1, y0 >= -1, x0 < cols, y0 < rows else { return outside }
   let (fx, fy) = (x - Float(x0), y - Float(y0))
   func at(_ px: Int, _ py: Int) -> Float {
-    px >= 0 && py >= 0 && px < cols && py < rows ? Float(image[py * cols + px]) : 0
+    px >= 0 && py >= 0 && px < cols && py < rows ? pixel(py * cols + px) : outside
   }
   let top = at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx
   let bottom = at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx

@@ -6,7 +6,7 @@ import Foundation
 
 /// Mean loss, predictions and probabilities of a model over a set of images, in eval mode
 /// (BatchNorm with running statistics), in fixed-size batches with reused buffers; optionally
-/// averaging the probabilities of `TestTimeAugmentation.shifts` of each image.
+/// averaging the probabilities of `TestTimeAugmentation.views` of each image.
 public final class Evaluator {
   public struct Result {
     public var loss: Float
@@ -20,9 +20,11 @@ public final class Evaluator {
   }
 
   public let batchSize: Int
-  /// Whether each image's probabilities are the mean over its shifted views (the loss is then
+  /// Whether each image's probabilities are the mean over its views (the loss is then
   /// the mean of -log of that mean at the true class).
   public let testTimeAugmentation: Bool
+  /// With `testTimeAugmentation`, the degrees of two rotated views added to the shifts; 0: none.
+  public let ttaRotation: Float
   /// Data-parallel evaluation: each process runs a contiguous run of whole batches and every
   /// process receives all the results, so they equal one process's exactly (the same batches,
   /// the loss summed in the same order).
@@ -30,16 +32,18 @@ public final class Evaluator {
   private let context = ExecutionContext.inference()
   private let loss = CrossEntropyLoss()
   private let images = Tensor()
-  private let shifted = Tensor()
+  private let warped = Tensor()
   private var labels: [Int32]
   private var meanProbabilities: [Float] = []
 
   /// `batchSize` images per forward pass.
   public init(
-    batchSize: Int = 256, testTimeAugmentation: Bool = false, communicator: any Communicator = SingleProcess()
+    batchSize: Int = 256, testTimeAugmentation: Bool = false, ttaRotation: Float = 0,
+    communicator: any Communicator = SingleProcess()
   ) {
     self.batchSize = batchSize
     self.testTimeAugmentation = testTimeAugmentation
+    self.ttaRotation = ttaRotation
     self.communicator = communicator
     labels = [Int32](repeating: 0, count: batchSize)
   }
@@ -84,7 +88,7 @@ public final class Evaluator {
       images.resize(batch: count, height: data.rows, width: data.cols, channels: 1)
       let (probabilities, classes, batchLoss) =
         testTimeAugmentation
-        ? averagedOverShifts(model, count: count, background: normalization.lookupTable[0])
+        ? averagedOverViews(model, count: count, background: normalization.lookupTable[0])
         : single(model)
       result.batchLosses.append(batchLoss)
       result.batchSizes.append(count)
@@ -153,18 +157,18 @@ public final class Evaluator {
     return (UnsafePointer(loss.probabilities.data), loss.probabilities.channels, batchLoss)
   }
 
-  /// The batch in `images` over every shift: the mean softmax rows, classes and the mean of
+  /// The batch in `images` over every view: the mean softmax rows, classes and the mean of
   /// -log(mean probability of the true class).
-  private func averagedOverShifts(_ model: ResNet, count: Int, background: Float) -> (
+  private func averagedOverViews(_ model: ResNet, count: Int, background: Float) -> (
     UnsafePointer<Float>, Int, Float
   ) {
-    shifted.resize(like: images)
-    let views = TestTimeAugmentation.shifts
-    for (view, shift) in views.enumerated() {
-      TestTimeAugmentation.shift(
-        images.data, count: count, rows: images.height, cols: images.width, dx: shift.dx, dy: shift.dy,
-        background: background, into: shifted.data)
-      let logits = model.forward(shifted, context: context)
+    warped.resize(like: images)
+    let views = TestTimeAugmentation.views(rotation: ttaRotation)
+    for (view, distortion) in views.enumerated() {
+      TestTimeAugmentation.apply(
+        distortion, to: images.data, count: count, rows: images.height, cols: images.width,
+        background: background, into: warped.data)
+      let logits = model.forward(warped, context: context)
       _ = labels.withUnsafeBufferPointer { loss.forward(logits, labels: $0.baseAddress!) }
       let total = count * loss.probabilities.channels
       if view == 0 {

@@ -34,6 +34,11 @@ extension ExperimentReport {
     public var members: [RunSummary]
     /// Every member was trained with test-time augmentation, so the ensemble uses it too.
     public var tta: Bool { members.allSatisfy(\.config.tta) }
+    /// The rotated views of TTA when every member was tested with the same; 0 otherwise.
+    public var ttaRotation: Float {
+      let rotations = Set(members.map(\.config.ttaRotation))
+      return tta && rotations.count == 1 ? rotations.first! : 0
+    }
   }
 
   /// The seeds of each group with two or more, then per protocol every run of its recipe (all
@@ -67,8 +72,8 @@ extension ExperimentReport {
       let labels = plan.members.map(\.label)
       let missing = plan.members.filter { !FileManager.default.fileExists(atPath: $0.folder.best) }
       if let testSet, missing.isEmpty {
-        let evaluator = Evaluator(testTimeAugmentation: plan.tta)
-        func key(_ member: RunSummary) -> String { "\(plan.tta) \(member.folder.best)" }
+        let evaluator = Evaluator(testTimeAugmentation: plan.tta, ttaRotation: plan.ttaRotation)
+        func key(_ member: RunSummary) -> String { "\(plan.tta) \(plan.ttaRotation) \(member.folder.best)" }
         for member in plan.members where outputs[key(member)] == nil {
           let classifier = try Classifier.load(path: member.folder.best)
           let output = try Workers.run(threads) { try evaluator.probabilities(of: classifier, on: testSet) }

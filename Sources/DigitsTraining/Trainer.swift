@@ -85,6 +85,8 @@ public final class Trainer {
     if resume, let folder {
       (state, history) = try restore(folder, model: model, optimizer: optimizer, average: average)
       batches.generator = state.generator
+      // The settings this run now goes on with (a resume may change the epochs, threads, TTA).
+      if let writing { try writeAtomically(encodeJSON(config), to: writing.config) }
     } else if let writing {
       try writing.create()
       try writeAtomically(encodeJSON(config), to: writing.config)
@@ -177,7 +179,8 @@ public final class Trainer {
     if let test = data.test {
       // TTA at the test only: five forward passes per image would make validation cost half an epoch.
       let tester = Evaluator(
-        batchSize: evaluator.batchSize, testTimeAugmentation: config.tta, communicator: communicator)
+        batchSize: evaluator.batchSize, testTimeAugmentation: config.tta, ttaRotation: config.ttaRotation,
+        communicator: communicator)
       let (measured, probabilities) = try tester.ensembleReport([classifier], on: test, name: classifier.name)
       report = measured
       report?.misclassified = MisclassifiedImage.all(

@@ -56,9 +56,11 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   /// Decay of an exponential moving average of the weights and BatchNorm statistics; validation,
   /// checkpoints and the test use the average. Nil: no average.
   public var ema: Float?
-  /// The test averages the probabilities of `TestTimeAugmentation.shifts` (validation does not:
+  /// The test averages the probabilities of `TestTimeAugmentation.views` (validation does not:
   /// it would cost five forward passes per image every epoch).
   public var tta = false
+  /// With `tta`, the degrees of two rotated views added to the shifts; 0: shifts only.
+  public var ttaRotation: Float = 0
   /// Data-parallel training: how many processes share each batch (informational: a resume may
   /// use another number), and whether BatchNorm normalises over the whole batch across them.
   public var processes = 1
@@ -117,6 +119,11 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     validationRatio == 0 ? "no validation split" : "validation ratio \(validationRatio)"
   }
 
+  /// "TTA", or "TTA (rotations ±8.0°)" with rotated views.
+  var ttaDescription: String {
+    ttaRotation > 0 ? "TTA (rotations ±\(ttaRotation)°)" : "TTA"
+  }
+
   /// "last epoch unaugmented", "last 2 epochs unaugmented".
   var cleanEpochsDescription: String {
     cleanEpochs == 1 ? "last epoch unaugmented" : "last \(cleanEpochs) epochs unaugmented"
@@ -129,11 +136,14 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   }
 
   /// The settings a resumed run must share with the one it continues (all but the epoch
-  /// budget, which a resume may extend, and the thread count).
+  /// budget, which a resume may extend, the thread count, and TTA, which changes only the test:
+  /// a finished run resumed with other views is tested again).
   public func isResumable(from saved: TrainingConfig) -> Bool {
     var mine = self
     mine.epochs = saved.epochs
     mine.threads = saved.threads
+    mine.tta = saved.tta
+    mine.ttaRotation = saved.ttaRotation
     mine.processes = saved.processes
     mine.bucketMegabytes = saved.bucketMegabytes
     return mine == saved
@@ -144,7 +154,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     case model, stem, epochs, batchSize, learningRate, validationRatio, patience, minDelta, seed,
       trainLimit, threads, dataDirectory, schedule, optimizer, weightDecay, labelSmoothing, augment,
       augmentDegrees, augmentTranslate, augmentScale, augmentSampling, elastic, elasticSigma, cleanEpochs,
-      zeroInitResidual, ema, tta, cycleMomentum,
+      zeroInitResidual, ema, tta, ttaRotation, cycleMomentum,
       processes, syncBatchNorm,
       bucketMegabytes
   }
@@ -181,6 +191,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     try read(.cleanEpochs, &cleanEpochs)
     try read(.zeroInitResidual, &zeroInitResidual)
     try read(.tta, &tta)
+    try read(.ttaRotation, &ttaRotation)
     try read(.cycleMomentum, &cycleMomentum)
     try read(.processes, &processes)
     try read(.syncBatchNorm, &syncBatchNorm)
@@ -227,7 +238,7 @@ extension TrainingConfig {
       if cleanEpochs > 0 { parts.append(cleanEpochsDescription) }
     }
     if let ema { parts.append("EMA \(ema)") }
-    if tta { parts.append("TTA") }
+    if tta { parts.append(ttaDescription) }
     if zeroInitResidual { parts.append("zero-init residual") }
     if stem != .standard { parts.append("stem \(stem.rawValue)") }
     if processes > 1 { parts.append("\(processes) processes" + (syncBatchNorm ? " with sync-BN" : "")) }

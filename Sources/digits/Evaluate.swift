@@ -19,6 +19,11 @@ struct Evaluate: ParsableCommand {
   var checkpoint: [String]
   @Flag(help: "Average the probabilities of five one-pixel shifts of each image (test-time augmentation).")
   var tta = false
+  @Option(
+    help: ArgumentHelp(
+      "With --tta, also average each image rotated by +degrees and -degrees (0: the shifts only).",
+      valueName: "degrees"))
+  var ttaRotation: Float = 0
   @Flag(help: "Print one JSON object instead of tables.") var json = false
   @Option(help: "Images per forward pass.") var batchSize = 256
   @OptionGroup var data: DataOptions
@@ -26,13 +31,14 @@ struct Evaluate: ParsableCommand {
   func validate() throws {
     if checkpoint.isEmpty { throw InputProblem("--checkpoint is required") }
     if batchSize < 1 { throw InputProblem("--batch-size must be at least 1, got \(batchSize)") }
+    try Train.checkTTARotation(ttaRotation, tta: tta)
   }
 
   func run() throws {
     let members = try checkpoint.map(Classifier.load)
     let report = try DigitRecognizer.evaluate(
       members, on: data.load().test, threads: data.threadCount, batchSize: batchSize,
-      testTimeAugmentation: tta)
+      testTimeAugmentation: tta, ttaRotation: ttaRotation)
     if json {
       print(encodeJSON(report), terminator: "")
       return

@@ -95,6 +95,11 @@ struct Train: ParsableCommand {
       "Average the probabilities of each test image and its four one-pixel shifts. Default: the protocol's."
   )
   var tta: Bool?
+  @Option(
+    help: ArgumentHelp(
+      "With TTA, also average the test image rotated by +degrees and -degrees (0: the shifts only).",
+      valueName: "degrees"))
+  var ttaRotation: Float = 0
   @Option(help: "Fraction of the 60,000 training images held out for validation.") var valRatio = 0.3
   @Option(
     help: ArgumentHelp(
@@ -151,6 +156,17 @@ struct Train: ParsableCommand {
     }
     if cleanEpochs > 0 && !augments {
       throw InputProblem("--clean-epochs ends an augmented run; add --augment (or --protocol improved)")
+    }
+    try Self.checkTTARotation(ttaRotation, tta: tta ?? TrainingConfig(protocol: `protocol`).tta)
+  }
+
+  /// --tta-rotation is a small angle, and adds views only to TTA's.
+  static func checkTTARotation(_ degrees: Float, tta: Bool) throws {
+    if !(degrees >= 0 && degrees <= 45) {
+      throw InputProblem("--tta-rotation must be in [0, 45] degrees, got \(degrees)")
+    }
+    if degrees > 0 && !tta {
+      throw InputProblem("--tta-rotation adds views to TTA's; add --tta (or --protocol improved)")
     }
   }
 
@@ -217,6 +233,7 @@ struct Train: ParsableCommand {
     config.zeroInitResidual = zeroInitResidual
     if let ema { config.ema = ema > 0 ? ema : nil }
     if let tta { config.tta = tta }
+    config.ttaRotation = ttaRotation
     config.syncBatchNorm = syncBn
     config.bucketMegabytes = bucketMb
     return config

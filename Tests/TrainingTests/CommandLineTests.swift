@@ -28,6 +28,8 @@ import Testing
     (["--protocol", "improved", "--augment-translate=-0.1"], ["--augment-translate", "-0.1"]),
     (["--protocol", "improved", "--augment-scale", "1"], ["--augment-scale", "1"]),
     (["--augment-degrees", "15"], ["--augment-degrees", "--augment"]),
+    (["--protocol", "improved", "--tta-rotation", "90"], ["--tta-rotation", "90"]),
+    (["--tta-rotation", "8"], ["--tta-rotation", "--tta"]),
   ])
   func badTrainFlagIsOneLine(flag: [String], mentions: [String]) throws {
     let directory = try TemporaryFolder()
@@ -43,6 +45,11 @@ import Testing
     let result = try DigitsProcess.run(
       ["evaluate", "--checkpoint", "missing.safetensors"], in: directory.path)
     expectOneLineFailure(result, mentioning: ["missing.safetensors"])
+  }
+
+  @Test func rotatedTestViewsNeedTTA() throws {
+    let result = try DigitsProcess.run(["evaluate", "--checkpoint", "any.safetensors", "--tta-rotation", "8"])
+    expectOneLineFailure(result, mentioning: ["--tta-rotation", "--tta"])
   }
 
   @Test func corruptCheckpointIsNamed() throws {

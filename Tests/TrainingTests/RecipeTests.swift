@@ -72,6 +72,49 @@ import Testing
     #expect(abs(Double(averaged.loss) - expectedLoss) < 1e-4)
   }
 
+  @Test func rotatedTestViewsAreTheRotatedBytesAveragedWithTheShifts() throws {
+    let model = ResNet(blocksPerStage: [1, 1, 1, 1], bottleneck: false)
+    var generator = SeededGenerator(seed: 3)
+    model.initialize(using: &generator)
+    let test = Self.data.test
+    func probabilities(_ evaluator: Evaluator, _ data: LabeledImages) throws -> [Float] {
+      try evaluator.evaluate(model, data: data, normalization: .mnist, keepProbabilities: true).probabilities
+    }
+    let shifts = try probabilities(Evaluator(batchSize: 32, testTimeAugmentation: true), test)
+    let averaged = try probabilities(
+      Evaluator(batchSize: 32, testTimeAugmentation: true, ttaRotation: 12), test)
+    // By hand: the five shifts' mean, and each rotation warped from the bytes as training warps them.
+    var mean = shifts.map { $0 * 5 / 7 }
+    for degrees: Float in [12, -12] {
+      let rotation = AffineDistortion(angle: degrees * .pi / 180, scale: 1, shiftX: 0, shiftY: 0)
+      var normalised = [Float](repeating: 0, count: test.pixels.count)
+      test.pixels.withUnsafeBufferPointer { bytes in
+        for n in 0..<test.count {
+          rotation.apply(
+            bytes.baseAddress! + n * 784, rows: 28, cols: 28, into: &normalised[n * 784],
+            normalization: .mnist)
+        }
+      }
+      // The same rotation of the already normalised floats, as an image the model reads as it is.
+      var floats = test.pixels.map { Normalization.mnist.lookupTable[Int($0)] }
+      var warped = floats
+      TestTimeAugmentation.apply(
+        rotation, to: &floats, count: test.count, rows: 28, cols: 28,
+        background: Normalization.mnist.lookupTable[0], into: &warped)
+      #expect(maxAbsDifference(warped, normalised) < 1e-5)
+      #expect(maxAbsDifference(warped, floats) > 0.5)
+      let logits = model.forward(
+        Tensor(warped, batch: test.count, height: 28, width: 28, channels: 1), context: .inference()
+      ).array
+      for n in 0..<test.count {
+        let row = logits[n * 10..<n * 10 + 10]
+        let exponentials = row.map { exp($0 - row.max()!) }
+        for k in 0..<10 { mean[n * 10 + k] += exponentials[k] / exponentials.reduce(0, +) / 7 }
+      }
+    }
+    #expect(maxAbsDifference(averaged, mean) < 1e-5)
+  }
+
   @Test func stemWithoutMaxPoolKeepsItsNameInTheCheckpoint() throws {
     let model = ResNet(.resnet18, stem: .nomaxpool)
     var generator = SeededGenerator(seed: 1)
@@ -190,6 +233,25 @@ import Testing
     #expect(zeroed.ablatedIngredient == nil && zeroed.recipeSummary.contains("zero-init residual"))
     var json = try JSONSerialization.jsonObject(with: Data(encodeJSON(recipe).utf8)) as! [String: Any]
     #expect(json.removeValue(forKey: "zero_init_residual") as? Bool == false)
+    let older = try decodeJSON(
+      TrainingConfig.self, from: String(decoding: JSONSerialization.data(withJSONObject: json), as: UTF8.self)
+    )
+    #expect(older == recipe)
+  }
+
+  @Test func rotatedTestViewsArePartOfTheRecipe() throws {
+    let recipe = TrainingConfig(protocol: .improved, threads: 1)
+    var rotated = recipe
+    rotated.ttaRotation = 8
+    #expect(try decodeJSON(TrainingConfig.self, from: encodeJSON(rotated)) == rotated)
+    #expect(rotated.recipeChanges.map(\.description) == ["TTA (rotations ±8.0°)"])
+    #expect(rotated.ablatedIngredient == nil && rotated.recipeSummary.contains(", TTA (rotations ±8.0°),"))
+    let radians: Float = 8 * .pi / 180
+    let angles = TestTimeAugmentation.views(rotation: 8).map(\.angle)
+    #expect(angles == [0, 0, 0, 0, 0, radians, -radians])
+    #expect(TestTimeAugmentation.views().count == 5)
+    var json = try JSONSerialization.jsonObject(with: Data(encodeJSON(recipe).utf8)) as! [String: Any]
+    #expect(json.removeValue(forKey: "tta_rotation") as? Double == 0)
     let older = try decodeJSON(
       TrainingConfig.self, from: String(decoding: JSONSerialization.data(withJSONObject: json), as: UTF8.self)
     )

@@ -139,6 +139,28 @@ final class CancelAfter: TrainingObserver {
     #expect(try Self.historyWithoutTime(first) == Self.historyWithoutTime(second))
   }
 
+  @Test func finishedRunResumedWithOtherTestViewsIsTestedAgain() throws {
+    var config = Self.config()
+    config.epochs = 1
+    config.tta = true
+    let folder = Self.temporaryFolder()
+    defer { try? FileManager.default.removeItem(atPath: folder.path) }
+    let first = try Self.train(config, folder)
+    let history = try Self.historyWithoutTime(folder)
+    config.ttaRotation = 10
+    let again = try Self.train(config, folder, resume: true)
+    #expect(try Self.historyWithoutTime(folder) == history)
+    #expect(again.report?.withoutTTA == first.report?.withoutTTA && again.report?.withoutTTA != nil)
+    let expected = try Evaluator(testTimeAugmentation: true, ttaRotation: 10).report(
+      again.classifier, on: Self.data.test!)
+    #expect(
+      again.report?.confusionMatrix == expected.confusionMatrix && again.report?.accuracy == expected.accuracy
+    )
+    let saved = try decodeJSON(
+      TrainingConfig.self, from: String(contentsOfFile: folder.config, encoding: .utf8))
+    #expect(saved.ttaRotation == 10)
+  }
+
   @Test func resumingWithOtherSettingsIsRefused() throws {
     var config = Self.config()
     config.epochs = 1
