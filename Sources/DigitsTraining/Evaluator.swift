@@ -35,6 +35,8 @@ public final class Evaluator {
   private let warped = Tensor()
   private var labels: [Int32]
   private var meanProbabilities: [Float] = []
+  /// `TestTimeAugmentation.views(rotation: ttaRotation)`, made once.
+  private let views: [AffineDistortion]
 
   /// `batchSize` images per forward pass.
   public init(
@@ -44,6 +46,7 @@ public final class Evaluator {
     self.batchSize = batchSize
     self.testTimeAugmentation = testTimeAugmentation
     self.ttaRotation = ttaRotation
+    views = TestTimeAugmentation.views(rotation: ttaRotation)
     self.communicator = communicator
     labels = [Int32](repeating: 0, count: batchSize)
   }
@@ -163,7 +166,6 @@ public final class Evaluator {
     UnsafePointer<Float>, Int, Float
   ) {
     warped.resize(like: images)
-    let views = TestTimeAugmentation.views(rotation: ttaRotation)
     for (view, distortion) in views.enumerated() {
       TestTimeAugmentation.apply(
         distortion, to: images.data, count: count, rows: images.height, cols: images.width,

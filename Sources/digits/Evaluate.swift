@@ -31,7 +31,7 @@ struct Evaluate: ParsableCommand {
   func validate() throws {
     if checkpoint.isEmpty { throw InputProblem("--checkpoint is required") }
     if batchSize < 1 { throw InputProblem("--batch-size must be at least 1, got \(batchSize)") }
-    try Train.checkTTARotation(ttaRotation, tta: tta)
+    try Train.checkTTARotation(ttaRotation, tta: tta, enabling: "--tta")
   }
 
   func run() throws {

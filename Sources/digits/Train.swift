@@ -160,13 +160,17 @@ struct Train: ParsableCommand {
     try Self.checkTTARotation(ttaRotation, tta: tta ?? TrainingConfig(protocol: `protocol`).tta)
   }
 
-  /// --tta-rotation is a small angle, and adds views only to TTA's.
-  static func checkTTARotation(_ degrees: Float, tta: Bool) throws {
+  /// --tta-rotation is a small angle, and adds views only to TTA's (which `enabling` turns on).
+  static func checkTTARotation(
+    _ degrees: Float, tta: Bool, enabling: String = "--tta (or --protocol improved)"
+  )
+    throws
+  {
     if !(degrees >= 0 && degrees <= 45) {
       throw InputProblem("--tta-rotation must be in [0, 45] degrees, got \(degrees)")
     }
     if degrees > 0 && !tta {
-      throw InputProblem("--tta-rotation adds views to TTA's; add --tta (or --protocol improved)")
+      throw InputProblem("--tta-rotation adds views to TTA's; add \(enabling)")
     }
   }
 
