@@ -11,15 +11,19 @@ public struct EnsembleResult: Codable, Equatable, Sendable {
   /// Whether each member's probabilities were first averaged over the TTA shifts (when every
   /// member was trained with `tta`).
   public var tta: Bool
+  /// The rotated TTA views' angle in degrees when the members used them (nil: the shifts only,
+  /// and in results.json written before rotated views existed).
+  public var ttaRotation: Float?
   public var accuracy: Double
   public var macroPrecision: Double
   public var macroRecall: Double
   public var macroF1: Double
 
-  public init(name: String, members: [String], tta: Bool, report: EvaluationReport) {
+  public init(name: String, members: [String], tta: Bool, ttaRotation: Float = 0, report: EvaluationReport) {
     self.name = name
     self.members = members
     self.tta = tta
+    self.ttaRotation = tta && ttaRotation > 0 ? ttaRotation : nil
     accuracy = report.accuracy
     macroPrecision = report.macroPrecision
     macroRecall = report.macroRecall
@@ -85,7 +89,9 @@ extension ExperimentReport {
         let (report, _) = try Evaluator.ensembleReport(
           members.map { ($0.labels, $0.probabilities) }, names: plan.members.map(\.folder.best),
           classes: members.map(\.classes).max()!, name: plan.name)
-        ensembles.append(EnsembleResult(name: plan.name, members: labels, tta: plan.tta, report: report))
+        ensembles.append(
+          EnsembleResult(
+            name: plan.name, members: labels, tta: plan.tta, ttaRotation: plan.ttaRotation, report: report))
         continue
       }
       let reason =
@@ -94,6 +100,8 @@ extension ExperimentReport {
         : "\(missing.count) of its \(plan.members.count) members have no best.safetensors (\(missing[0].folder.best))"
       if var kept = earlier.first(where: { Set($0.members) == Set(labels) }) {
         kept.name = plan.name
+        // Its members are the plan's, so their configs say which views it used.
+        kept.ttaRotation = kept.ttaRotation ?? (plan.ttaRotation > 0 ? plan.ttaRotation : nil)
         ensembles.append(kept)
         ensembleNotes.append("\(plan.name): from the earlier results.json, as \(reason).")
       } else if let part = Self.largestEarlierPart(of: plan, in: earlier, planned: planned) {

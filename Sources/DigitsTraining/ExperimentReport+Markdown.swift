@@ -124,7 +124,7 @@ extension ExperimentReport {
     let rows = ensembles.map { e in
       let accuracies = runs.filter { e.members.contains($0.label) }.map(\.report.accuracy)
       return [
-        e.name, e.members.joined(separator: ", "), e.tta ? "yes" : "no", pct(e.accuracy),
+        e.name, Self.memberList(e), Self.testViews(e), pct(e.accuracy),
         pct(e.macroPrecision),
         pct(e.macroRecall), pct(e.macroF1),
         accuracies.isEmpty ? "–" : pct(accuracies.reduce(0, +) / Double(accuracies.count)),
@@ -132,14 +132,32 @@ extension ExperimentReport {
     }
     return [
       "## Ensembles (test set, %)", "",
-      "The mean of the members' softmax probabilities (each member's best.safetensors); with TTA when "
-        + "every member was trained with it.", "",
+      "The mean of the members' softmax probabilities (each member's best.safetensors); with TTA "
+        + "(and its rotated views) when every member was tested with it.", "",
     ]
       + table(
         [
           "ensemble", "members", "TTA", "accuracy", "macro precision", "macro recall", "macro F1",
           "members' mean accuracy",
         ], align: "lllrrrrr", rows) + ensembleNotes.map { "- " + $0 } + (ensembleNotes.isEmpty ? [] : [""])
+  }
+
+  /// "seeds 0, 1, 2" when the members are the seeds of the group the ensemble is named after;
+  /// otherwise every member's label.
+  static func memberList(_ ensemble: EnsembleResult) -> String {
+    if let colon = ensemble.name.range(of: ": ", options: .backwards) {
+      let prefix = ensemble.name[..<colon.lowerBound] + " seed "
+      if ensemble.members.allSatisfy({ $0.hasPrefix(prefix) }) {
+        return "seeds " + ensemble.members.map { $0.dropFirst(prefix.count) }.joined(separator: ", ")
+      }
+    }
+    return ensemble.members.joined(separator: ", ")
+  }
+
+  /// "no", "shifts", or "shifts, rotations ±8.0°": the TTA views the ensemble averaged.
+  static func testViews(_ ensemble: EnsembleResult) -> String {
+    guard ensemble.tta else { return "no" }
+    return ensemble.ttaRotation.map { "shifts, rotations ±\($0)°" } ?? "shifts"
   }
 
   private var stemSection: [String] {

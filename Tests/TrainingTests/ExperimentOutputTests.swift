@@ -57,7 +57,7 @@ import Testing
         markdown.split(separator: "\n").first { $0.hasPrefix("| paper resnet18 | 2 | ") })
       #expect(row.contains(" ± ") && row.contains("–"), "\(row)")
       #expect(
-        markdown.contains("| paper resnet18: 2 seeds | paper resnet18 seed 0, paper resnet18 seed 1 | no |"))
+        markdown.contains("| paper resnet18: 2 seeds | seeds 0, 1 | no |"))
       let results = try #require(
         JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out.path + "/results.json")))
           as? [String: Any])

@@ -384,7 +384,7 @@ import Testing
     #expect(report.ensembleNotes[0].contains("from the earlier results.json"))
     #expect(report.ensembleNotes[1].contains("not evaluated"))
     let markdown = report.markdown
-    #expect(markdown.contains("| paper resnet34: 3 seeds | paper resnet34 seed 2, paper resnet34 seed 0, "))
+    #expect(markdown.contains("| paper resnet34: 3 seeds | seeds 2, 0, 1 | no |"))
     #expect(
       markdown.contains("| no | 95.00 | 95.45 | 95.00 | 94.99 | 99.30 |"), "members' mean accuracy last")
 
@@ -394,6 +394,41 @@ import Testing
     try report.write(to: out.path)
     #expect(ExperimentReport.earlierEnsembles(in: out.path) == report.ensembles)
     #expect(ExperimentReport.earlierEnsembles(in: out.path + "/missing").isEmpty)
+  }
+
+  @Test func theEnsembleTableNamesItsSeedsAndItsTestViews() throws {
+    let metrics = EvaluationReport(
+      model: "e", metrics: ClassificationMetrics(confusion: [[9, 1], [0, 10]]))
+    let rotated = "improved resnet34 (TTA (rotations ±8.0°))"
+    var report = ExperimentReport(runs: Self.runs)
+    report.ensembles = [
+      EnsembleResult(
+        name: "\(rotated): 2 seeds", members: ["\(rotated) seed 0", "\(rotated) seed 1"], tta: true,
+        ttaRotation: 8, report: metrics),
+      EnsembleResult(
+        name: "improved: all models (2 runs)",
+        members: ["improved resnet34 seed 0", "improved resnet50 seed 0"],
+        tta: true, report: metrics),
+      EnsembleResult(
+        name: "paper resnet34: 2 seeds", members: ["paper resnet34 seed 0", "paper resnet34 seed 1"],
+        tta: false, ttaRotation: 8, report: metrics),
+    ]
+    let markdown = report.markdown
+    #expect(markdown.contains("| \(rotated): 2 seeds | seeds 0, 1 | shifts, rotations ±8.0° | 95.00 |"))
+    #expect(
+      markdown.contains(
+        "| improved: all models (2 runs) | improved resnet34 seed 0, improved resnet50 seed 0 | shifts | 95.00 |"
+      ))
+    #expect(
+      markdown.contains("| paper resnet34: 2 seeds | seeds 0, 1 | no | 95.00 |"), "no rotation without TTA")
+    #expect(report.ensembles[2].ttaRotation == nil)
+
+    // A results.json written before rotated views has no tta_rotation: the shifts only.
+    let older = try decodeJSON(
+      EnsembleResult.self,
+      from: #"{"name": "a", "members": [], "tta": true, "accuracy": 1, "macro_precision": 1, "#
+        + #""macro_recall": 1, "macro_f1": 1}"#)
+    #expect(older.tta && older.ttaRotation == nil)
   }
 
   @Test func anEnsembleOfEveryModelWithNewRunsKeepsTheLargestEarlierOneUnderItsOwnName() throws {
