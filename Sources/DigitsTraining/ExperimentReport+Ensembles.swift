@@ -11,9 +11,9 @@ public struct EnsembleResult: Codable, Equatable, Sendable {
   /// Whether each member's probabilities were first averaged over the TTA shifts (when every
   /// member was trained with `tta`).
   public var tta: Bool
-  /// The rotated TTA views' angle in degrees when the members used them (nil: the shifts only,
-  /// and in results.json written before rotated views existed).
-  public var ttaRotation: Float?
+  /// The rotated TTA views' angle in degrees when the members used them (0: the shifts only, as
+  /// in a results.json written before rotated views existed).
+  public var ttaRotation: Float
   public var accuracy: Double
   public var macroPrecision: Double
   public var macroRecall: Double
@@ -23,11 +23,27 @@ public struct EnsembleResult: Codable, Equatable, Sendable {
     self.name = name
     self.members = members
     self.tta = tta
-    self.ttaRotation = tta && ttaRotation > 0 ? ttaRotation : nil
+    self.ttaRotation = tta ? ttaRotation : 0
     accuracy = report.accuracy
     macroPrecision = report.macroPrecision
     macroRecall = report.macroRecall
     macroF1 = report.macroF1
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case name, members, tta, ttaRotation, accuracy, macroPrecision, macroRecall, macroF1
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    name = try c.decode(String.self, forKey: .name)
+    members = try c.decode([String].self, forKey: .members)
+    tta = try c.decode(Bool.self, forKey: .tta)
+    ttaRotation = try c.decodeIfPresent(Float.self, forKey: .ttaRotation) ?? 0
+    accuracy = try c.decode(Double.self, forKey: .accuracy)
+    macroPrecision = try c.decode(Double.self, forKey: .macroPrecision)
+    macroRecall = try c.decode(Double.self, forKey: .macroRecall)
+    macroF1 = try c.decode(Double.self, forKey: .macroF1)
   }
 }
 
@@ -101,7 +117,7 @@ extension ExperimentReport {
       if var kept = earlier.first(where: { Set($0.members) == Set(labels) }) {
         kept.name = plan.name
         // Its members are the plan's, so their configs say which views it used.
-        kept.ttaRotation = kept.ttaRotation ?? (plan.ttaRotation > 0 ? plan.ttaRotation : nil)
+        if kept.tta && kept.ttaRotation == 0 { kept.ttaRotation = plan.ttaRotation }
         ensembles.append(kept)
         ensembleNotes.append("\(plan.name): from the earlier results.json, as \(reason).")
       } else if let part = Self.largestEarlierPart(of: plan, in: earlier, planned: planned) {

@@ -421,14 +421,14 @@ import Testing
       ))
     #expect(
       markdown.contains("| paper resnet34: 2 seeds | seeds 0, 1 | no | 95.00 |"), "no rotation without TTA")
-    #expect(report.ensembles[2].ttaRotation == nil)
+    #expect(report.ensembles[2].ttaRotation == 0)
 
     // A results.json written before rotated views has no tta_rotation: the shifts only.
     let older = try decodeJSON(
       EnsembleResult.self,
       from: #"{"name": "a", "members": [], "tta": true, "accuracy": 1, "macro_precision": 1, "#
         + #""macro_recall": 1, "macro_f1": 1}"#)
-    #expect(older.tta && older.ttaRotation == nil)
+    #expect(older.tta && older.ttaRotation == 0)
   }
 
   @Test func anEnsembleOfEveryModelWithNewRunsKeepsTheLargestEarlierOneUnderItsOwnName() throws {
