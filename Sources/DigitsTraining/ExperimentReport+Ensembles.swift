@@ -34,6 +34,8 @@ public struct EnsembleResult: Codable, Equatable, Sendable {
     case name, members, tta, ttaRotation, accuracy, macroPrecision, macroRecall, macroF1
   }
 
+  /// By hand, so that a results.json without `tta_rotation` reads 0 (an optional field made the
+  /// release build of `digits experiment` crash).
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     name = try c.decode(String.self, forKey: .name)

@@ -157,7 +157,8 @@ extension ExperimentReport {
   /// "no", "shifts", or "shifts, rotations ±8.0°": the TTA views the ensemble averaged.
   static func testViews(_ ensemble: EnsembleResult) -> String {
     guard ensemble.tta else { return "no" }
-    return ensemble.ttaRotation > 0 ? "shifts, rotations ±\(ensemble.ttaRotation)°" : "shifts"
+    return ensemble.ttaRotation > 0
+      ? "shifts, " + TrainingConfig.rotationsDescription(ensemble.ttaRotation) : "shifts"
   }
 
   private var stemSection: [String] {

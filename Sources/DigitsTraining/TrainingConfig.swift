@@ -121,8 +121,11 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
 
   /// "TTA", or "TTA (rotations ±8.0°)" with rotated views.
   var ttaDescription: String {
-    ttaRotation > 0 ? "TTA (rotations ±\(ttaRotation)°)" : "TTA"
+    ttaRotation > 0 ? "TTA (\(Self.rotationsDescription(ttaRotation)))" : "TTA"
   }
+
+  /// "rotations ±8.0°": TTA's rotated views, as the report names them.
+  static func rotationsDescription(_ degrees: Float) -> String { "rotations ±\(degrees)°" }
 
   /// "last epoch unaugmented", "last 2 epochs unaugmented".
   var cleanEpochsDescription: String {
