@@ -15,7 +15,8 @@ TEST_APT_PACKAGES := $(APT_PACKAGES) chromium openmpi-bin iproute2
 # apt-get needs root; sudo only when we are not root already.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-fast build deps test-deps install-missing lint format fixtures fuzz example
+.PHONY: run test test-fast build deps test-deps install-missing lint format fixtures fuzz example \
+  check-report
 
 ## The main job: train ResNet34 and ResNet50 on the bundled MNIST under both protocols and write
 ## report/REPORT.md (git-ignored: the committed results in results/ are never overwritten).
@@ -36,6 +37,12 @@ test-fast: deps
 ## Builds and runs Examples/DigitsExample, a package that uses DigitsKit as a library.
 example: deps
 	cd Examples/DigitsExample && $(SWIFT) run
+
+## Rebuilds results/REPORT.md from the committed run folders with the release build (seconds once
+## built: a clone has no checkpoints, so nothing is evaluated) and fails when a line differs.
+check-report: deps
+	$(SWIFT) build -c release --product digits $(SWIFT_FLAGS)
+	scripts/check_report.sh "$$($(SWIFT) build -c release $(SWIFT_FLAGS) --show-bin-path)/digits"
 
 build: deps
 	$(SWIFT) build -c release $(SWIFT_FLAGS)
