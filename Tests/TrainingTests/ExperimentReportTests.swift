@@ -431,6 +431,24 @@ import Testing
     #expect(older.tta && older.ttaRotation == 0)
   }
 
+  @Test func anEnsembleKeptFromAResultsJSONWithoutTTARotationTakesItFromItsMembers() throws {
+    let rotated = [0, 1].map { seed in
+      Self.run(.improved, model: .resnet50, seed: UInt64(seed), accuracy: 0.995) { $0.ttaRotation = 8 }
+    }
+    var report = ExperimentReport(runs: rotated)
+    let plan = try #require(report.ensemblePlans.first)
+    let members = rotated.map { "\"\($0.label)\"" }.joined(separator: ", ")
+    let older = try decodeJSON(
+      EnsembleResult.self,
+      from: #"{"name": "old", "members": ["# + members + #"], "tta": true, "accuracy": 0.99, "#
+        + #""macro_precision": 0.99, "macro_recall": 0.99, "macro_f1": 0.99}"#)
+    #expect(older.ttaRotation == 0)
+    try report.evaluateEnsembles(earlier: [older])
+    let kept = try #require(report.ensembles.first)
+    #expect(kept.name == plan.name && kept.ttaRotation == 8)
+    #expect(report.markdown.contains("| seeds 0, 1 | shifts, rotations ±8.0° | 99.00 |"))
+  }
+
   @Test func anEnsembleOfEveryModelWithNewRunsKeepsTheLargestEarlierOneUnderItsOwnName() throws {
     let seeds = Self.runs.prefix(3).map(\.label)
     let metrics = EvaluationReport(
