@@ -23,7 +23,7 @@ final class WeightAverage {
 
   /// Folds in `source` after its optimiser step number `step` (1-based).
   func update(from source: ResNet, step: Int) {
-    let rate = min(decay, Float(1 + step) / Float(10 + step))
+    let rate = WeightAverageWarmUp.rate(decay: decay, step: step)
     for (mine, theirs) in zip([model.parameters, model.buffers], [source.parameters, source.buffers]) {
       // One pass over the whole arena, then the counters copied over what it averaged.
       exponentialAverage(mine.values, theirs.values, count: mine.count, decay: rate)
@@ -41,5 +41,21 @@ private func exponentialAverage(
   let keep = 1 - decay
   parallelChunks(count, grain: 1 << 16) { range in
     for i in range { average[i] = decay * average[i] + keep * value[i] }
+  }
+}
+
+/// The rate of the average at each step: min(decay, (1 + t) / (10 + t)), so a run shorter than
+/// `steps(toReach:)` never averages at its decay (at 0.999 that takes 8,990 steps).
+public enum WeightAverageWarmUp {
+  public static func rate(decay: Float, step: Int) -> Float {
+    min(decay, Float(1 + step) / Float(10 + step))
+  }
+
+  /// The first step whose rate is `decay`: (1 + t) / (10 + t) ≥ d once t ≥ (10d - 1) / (1 - d).
+  public static func steps(toReach decay: Float) -> Int {
+    guard decay < 1 else { return .max }
+    var step = max(0, Int(((10 * Double(decay) - 1) / (1 - Double(decay))).rounded(.down)))
+    while rate(decay: decay, step: step) < decay { step += 1 }
+    return step
   }
 }

@@ -14,6 +14,8 @@ final class ProgressPrinter: TrainingObserver {
   private var lastDrawn = Date.distantPast
   private var lastDecile = -1
   private var epochStart = Date()
+  /// The weight average's decay, until the first epoch says whether the run is long enough to reach it.
+  private var averageDecay: Float?
 
   func runStarted(
     config: TrainingConfig, trainCount: Int, validationCount: Int, parameterCount: Int, resumedEpoch: Int
@@ -25,14 +27,31 @@ final class ProgressPrinter: TrainingObserver {
         + "; batch \(config.batchSize), \(config.threads) threads; "
         + config.recipeSummary)
     if resumedEpoch > 0 { print("resuming after epoch \(resumedEpoch)") }
+    averageDecay = config.ema
     flush()
   }
 
   func epochStarted(epoch: Int, epochs: Int, batches: Int) {
     self.epoch = epoch
     self.epochs = epochs
+    if let decay = averageDecay {
+      averageDecay = nil
+      noteAnUnreachedDecay(decay, steps: epochs * batches)
+    }
     lastDecile = -1
     epochStart = Date()
+  }
+
+  /// Two --ema values that a run never reaches give the same run: says so rather than let a
+  /// sweep find it out.
+  private func noteAnUnreachedDecay(_ decay: Float, steps: Int) {
+    let needed = WeightAverageWarmUp.steps(toReach: decay)
+    guard steps < needed else { return }
+    let last = String(format: "%.4f", WeightAverageWarmUp.rate(decay: decay, step: steps))
+    print(
+      "note: EMA \(decay) warms up as (1 + t) / (10 + t) and reaches \(decay) at step \(needed.formatted()); "
+        + "this run's \(steps.formatted()) steps end at \(last), so any larger --ema gives the same run")
+    flush()
   }
 
   func stepFinished(

@@ -86,7 +86,7 @@ struct Train: ParsableCommand {
   var zeroInitResidual = false
   @Option(
     help: ArgumentHelp(
-      "Decay of the moving average of the weights that validation, checkpoints and the test use (0: none). Default: the protocol's (improved 0.999).",
+      "Decay of the moving average of the weights that validation, checkpoints and the test use (0: none), reached after a warm-up of (1 + t) / (10 + t) at step t. Default: the protocol's (improved 0.999).",
       valueName: "decay"))
   var ema: Float?
   @Flag(

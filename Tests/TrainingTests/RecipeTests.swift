@@ -42,6 +42,18 @@ import Testing
     #expect(average.model.buffers.values[counter.offset] == 7)
   }
 
+  @Test func weightAverageReachesItsDecayOnlyAfterItsWarmUp() {
+    // (1 + t) / (10 + t) = 0.999 at t = 8,990: a 10-epoch run at batch 64 (6,570 steps) never gets there.
+    #expect(WeightAverageWarmUp.steps(toReach: 0.999) == 8990)
+    #expect(WeightAverageWarmUp.rate(decay: 0.999, step: 8989) < 0.999)
+    #expect(WeightAverageWarmUp.rate(decay: 0.999, step: 8990) == 0.999)
+    #expect(
+      WeightAverageWarmUp.rate(decay: 0.999, step: 6570)
+        == WeightAverageWarmUp.rate(decay: 0.9995, step: 6570))
+    #expect(WeightAverageWarmUp.steps(toReach: 0.9) == 80)
+    #expect(WeightAverageWarmUp.steps(toReach: 0) == 0)
+  }
+
   @Test func testTimeAugmentationAveragesShiftedViews() throws {
     let model = ResNet(blocksPerStage: [1, 1, 1, 1], bottleneck: false)
     var generator = SeededGenerator(seed: 2)
