@@ -210,6 +210,27 @@ extension ExperimentReport {
           "TTA's row is the full recipe's run itself, tested without TTA (`without_tta` in its metrics.json): "
             + "TTA changes only the test, so a `--no-tta` run would train the same network.", "",
         ] : [])
+      + weightDecayFootnote(ablations)
+  }
+
+  /// Under AdamW the recipe's decay may shrink the weights by a fraction of a percent over a run:
+  /// then a run without it trains nearly the same network, and its Δ says little about decay.
+  private func weightDecayFootnote(_ ablations: [Ablation]) -> [String] {
+    let figures = ablations.filter { $0.removed == "weight decay" }.compactMap { a -> String? in
+      guard let full = a.full, !full.history.epochs.isEmpty else { return nil }
+      let stepsPerEpoch = full.history.steps.count / full.history.epochs.count
+      guard let kept = DecoupledWeightDecay.retention(of: full.config, stepsPerEpoch: stepsPerEpoch),
+        kept > DecoupledWeightDecay.negligibleRetention
+      else { return nil }
+      return "decay \(full.config.weightDecay) leaves " + String(format: "%.4f", kept)
+        + " of it after \((full.config.epochs * stepsPerEpoch).formatted()) steps"
+    }
+    guard !figures.isEmpty else { return [] }
+    return [
+      "Weight decay's rows remove almost nothing: AdamW multiplies each weight by (1 − lr·wd) per step, "
+        + "so at the recipe's rates, of a weight that no gradient moves, "
+        + Array(Set(figures)).sorted().joined(separator: "; ") + ". Their Δ is most likely seed noise.", "",
+    ]
   }
 
   private var variantSection: [String] {

@@ -14,8 +14,9 @@ final class ProgressPrinter: TrainingObserver {
   private var lastDrawn = Date.distantPast
   private var lastDecile = -1
   private var epochStart = Date()
-  /// The weight average's decay, until the first epoch says whether the run is long enough to reach it.
-  private var averageDecay: Float?
+  /// The run's settings, until the first epoch gives its length for the notes on the EMA and the
+  /// weight decay.
+  private var pendingNotes: TrainingConfig?
 
   func runStarted(
     config: TrainingConfig, trainCount: Int, validationCount: Int, parameterCount: Int, resumedEpoch: Int
@@ -27,16 +28,20 @@ final class ProgressPrinter: TrainingObserver {
         + "; batch \(config.batchSize), \(config.threads) threads; "
         + config.recipeSummary)
     if resumedEpoch > 0 { print("resuming after epoch \(resumedEpoch)") }
-    averageDecay = config.ema
+    pendingNotes = config
     flush()
   }
 
   func epochStarted(epoch: Int, epochs: Int, batches: Int) {
     self.epoch = epoch
     self.epochs = epochs
-    if let decay = averageDecay {
-      averageDecay = nil
-      noteAnUnreachedDecay(decay, steps: epochs * batches)
+    if let config = pendingNotes {
+      pendingNotes = nil
+      if let decay = config.ema { noteAnUnreachedDecay(decay, steps: epochs * batches) }
+      if let note = DecoupledWeightDecay.negligibleDecayNote(for: config, stepsPerEpoch: batches) {
+        print("note: " + note)
+        flush()
+      }
     }
     lastDecile = -1
     epochStart = Date()

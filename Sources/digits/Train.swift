@@ -35,7 +35,10 @@ struct Train: ParsableCommand {
   var cycleMomentum = false
   @Option(help: "Optimiser (sgd: momentum 0.9). Default: the protocol's (paper adam, improved adamw).")
   var optimizer: OptimizerKind?
-  @Option(help: "Weight decay (L2 for adam and sgd, decoupled for adamw). Default: the protocol's.")
+  @Option(
+    help:
+      "Weight decay (L2 for adam and sgd; decoupled for adamw, each weight times 1 - lr·wd per step, so 0.0005 barely acts over 10 epochs). Default: the protocol's."
+  )
   var weightDecay: Float?
   @Option(help: "Label smoothing of the cross-entropy loss. Default: the protocol's.") var labelSmoothing:
     Float?

@@ -364,6 +364,23 @@ import Testing
     #expect(abs((twoRemovals.first?.delta ?? 0) - -0.002) < 1e-12)
   }
 
+  @Test func weightDecaysAblationSaysWhenTheRecipesDecayBarelyActs() {
+    // Two epochs of 329 steps: one-cycle to 2e-3 with decay 5e-4 leaves exp(-5e-4 · 2e-3 · 0.506 · 658).
+    let twoEpochs: (inout TrainingConfig) -> Void = { $0.epochs = 2 }
+    var full = Self.run(.improved, seed: 0, accuracy: 0.996, edit: twoEpochs)
+    full.history.steps = (1...658).map { ($0, 1) }
+    let withoutDecay = Self.run(.improved, seed: 0, accuracy: 0.995) {
+      twoEpochs(&$0)
+      $0.weightDecay = 0
+    }
+    let markdown = ExperimentReport(runs: [full, withoutDecay]).markdown
+    #expect(markdown.contains("| weight decay | improved resnet34 | 0 | 99.50 | 99.60 | -0.10 |"))
+    #expect(
+      markdown.contains(
+        "decay 0.0005 leaves 0.9997 of it after 658 steps. Their Δ is most likely seed noise."))
+    #expect(!ExperimentReport(runs: Self.runs).markdown.contains("Weight decay's rows"))
+  }
+
   @Test func ensemblesWithoutCheckpointsComeFromTheEarlierResults() throws {
     var report = ExperimentReport(runs: Self.runs)
     #expect(
