@@ -16,20 +16,9 @@ public enum DecoupledWeightDecay {
     guard config.optimizer == .adamw, config.weightDecay > 0, config.epochs > 0, stepsPerEpoch > 0 else {
       return nil
     }
-    let totalSteps = config.epochs * stepsPerEpoch
     let decay = Double(config.weightDecay)
-    var logRetention = 0.0
-    for epoch in 1...config.epochs {
-      let epochRate = config.schedule.rate(
-        base: config.learningRate, epoch: epoch, epochs: config.epochs, plateauHalvings: 0,
-        stepsPerEpoch: stepsPerEpoch)
-      for step in (epoch - 1) * stepsPerEpoch..<epoch * stepsPerEpoch {
-        let rate =
-          config.schedule.changesEveryStep
-          ? config.schedule.oneCycleRate(peak: config.learningRate, step: step, totalSteps: totalSteps)
-          : epochRate
-        logRetention += log1p(-Double(rate) * decay)
-      }
+    let logRetention = (0..<config.epochs * stepsPerEpoch).reduce(0.0) { sum, step in
+      sum + log1p(-Double(config.learningRate(beforeStep: step, stepsPerEpoch: stepsPerEpoch)) * decay)
     }
     return exp(logRetention)
   }

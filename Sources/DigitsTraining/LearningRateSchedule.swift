@@ -63,3 +63,17 @@ public enum LearningRateSchedule: String, Codable, CaseIterable, Sendable {
     return anneal(middle, end, last > warmupEnd ? (t - warmupEnd) / (last - warmupEnd) : 1)
   }
 }
+
+extension TrainingConfig {
+  /// The rate before optimiser step `step` (0-based) of a run of `epochs` × `stepsPerEpoch` steps:
+  /// one-cycle's rate for that step, or the rate of the epoch the step belongs to. The trainer and
+  /// anything that reasons about a run's rates (its weight decay) read it from here.
+  public func learningRate(beforeStep step: Int, stepsPerEpoch: Int, plateauHalvings: Int = 0) -> Float {
+    if schedule.changesEveryStep {
+      return schedule.oneCycleRate(peak: learningRate, step: step, totalSteps: epochs * stepsPerEpoch)
+    }
+    return schedule.rate(
+      base: learningRate, epoch: step / max(stepsPerEpoch, 1) + 1, epochs: epochs,
+      plateauHalvings: plateauHalvings, stepsPerEpoch: stepsPerEpoch)
+  }
+}

@@ -97,7 +97,8 @@ public final class Trainer {
       config: config, trainCount: split.trainIndices.count, validationCount: split.validationIndices.count,
       parameterCount: model.parameterCount, resumedEpoch: state.epoch)
 
-    let totalSteps = config.epochs * batches.batchesPerEpoch
+    let stepsPerEpoch = batches.batchesPerEpoch
+    let totalSteps = config.epochs * stepsPerEpoch
     let loop = EpochLoop(
       step: TrainingStep(
         model: model, optimizer: optimizer, labelSmoothing: config.labelSmoothing, average: average,
@@ -105,9 +106,9 @@ public final class Trainer {
         bucketFloats: config.bucketFloats),
       cancellation: cancellation,
       scheduleBeforeStep: config.schedule.changesEveryStep
-        ? { [config] in
+        ? { [config, stepsPerEpoch] in
           (
-            config.schedule.oneCycleRate(peak: config.learningRate, step: $0, totalSteps: totalSteps),
+            config.learningRate(beforeStep: $0, stepsPerEpoch: stepsPerEpoch),
             config.cycleMomentum ? config.schedule.oneCycleMomentum(step: $0, totalSteps: totalSteps) : nil
           )
         }
@@ -117,13 +118,12 @@ public final class Trainer {
     var stopping = state.earlyStopping.shouldStop
     while state.epoch < config.epochs && !stopping && !cancellation.isCancelled {
       let epoch = state.epoch + 1
-      optimizer.learningRate = config.schedule.rate(
-        base: config.learningRate, epoch: epoch, epochs: config.epochs,
-        plateauHalvings: state.plateauHalvings,
-        stepsPerEpoch: batches.batchesPerEpoch)
+      optimizer.learningRate = config.learningRate(
+        beforeStep: state.epoch * stepsPerEpoch, stepsPerEpoch: stepsPerEpoch,
+        plateauHalvings: state.plateauHalvings)
       batches.augmentation = config.augmentation(epoch: epoch)
       let started = Date()
-      observer?.epochStarted(epoch: epoch, epochs: config.epochs, batches: batches.batchesPerEpoch)
+      observer?.epochStarted(epoch: epoch, epochs: config.epochs, batches: stepsPerEpoch)
       let train = try loop.run(
         &batches, epoch: epoch, firstIteration: state.iteration, observer: observer,
         lastGood: folder.map(\.last).flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil },

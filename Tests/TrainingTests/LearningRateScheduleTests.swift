@@ -29,4 +29,26 @@ import Testing
     }
     #expect(rates.allSatisfy { $0 == 1e-3 })
   }
+
+  /// The trainer's one rate-before-step function: one-cycle's rate at every step, and for a
+  /// per-epoch schedule the rate of the epoch the step falls in (steps 0-99 are epoch 1).
+  @Test func aStepTakesOneCyclesRateOrItsEpochsRate() {
+    var config = TrainingConfig(protocol: .improved, threads: 1)
+    config.epochs = 10
+    for step in [0, 1, 99, 100, 299, 300, 999] {
+      config.schedule = .onecycle
+      #expect(
+        config.learningRate(beforeStep: step, stepsPerEpoch: 100)
+          == LearningRateSchedule.onecycle.oneCycleRate(
+            peak: config.learningRate, step: step, totalSteps: 1000))
+      config.schedule = .cosine
+      #expect(
+        config.learningRate(beforeStep: step, stepsPerEpoch: 100)
+          == LearningRateSchedule.cosine.rate(
+            base: config.learningRate, epoch: step / 100 + 1, epochs: 10, plateauHalvings: 0))
+    }
+    config.schedule = .plateau
+    #expect(
+      config.learningRate(beforeStep: 550, stepsPerEpoch: 100, plateauHalvings: 2) == config.learningRate / 4)
+  }
 }
