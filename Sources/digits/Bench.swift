@@ -69,13 +69,13 @@ struct Bench: ParsableCommand {
     config.syncBatchNorm = syncBn
     config.bucketMegabytes = bucketMb
     let job = try Job.start()
+    // The status line redraws itself in place, which only a terminal shows as one line.
+    let showsStatus = !json && job.isLeader && isatty(STDERR_FILENO) != 0
     let result = try Benchmark.run(
       config: config, data: try data.load(), steps: steps, inferenceBatches: inferenceBatches,
       profile: profile, communicator: job
     ) { message in
-      if !json && job.isLeader {
-        FileHandle.standardError.write(Foundation.Data(("\r\u{1B}[K" + message).utf8))
-      }
+      if showsStatus { FileHandle.standardError.write(Foundation.Data(("\r\u{1B}[K" + message).utf8)) }
     }
     Job.finish()
     guard job.isLeader else { return }
@@ -83,7 +83,7 @@ struct Bench: ParsableCommand {
       print(encodeJSON(result), terminator: "")
       return
     }
-    FileHandle.standardError.write(Foundation.Data("\r\u{1B}[K".utf8))
+    if showsStatus { FileHandle.standardError.write(Foundation.Data("\r\u{1B}[K".utf8)) }
     print(
       ReportPrinter.table(
         header: ["\(result.model), batch \(result.batchSize), \(result.threads) threads", "value"],
