@@ -156,6 +156,17 @@ public enum Benchmark {
     return 3 * 2 * macs
   }
 
+  /// The same count for a fresh network of `architecture` and `stem` on one MNIST image: one
+  /// forward pass at batch 1 gives every convolution its geometry.
+  public static func trainingFLOPsPerImage(_ architecture: ResNetArchitecture, stem: ResNetStem) -> Double {
+    let model = ResNet(architecture, classes: MNIST.classes, stem: stem)
+    let side = 28
+    let image = Tensor(
+      [Float](repeating: 0, count: side * side), batch: 1, height: side, width: side, channels: 1)
+    _ = model.forward(image, context: ExecutionContext(training: false))
+    return trainingFLOPsPerImage(model)
+  }
+
   /// ru_maxrss: the largest resident set so far, in kilobytes on Linux.
   static func peakResidentMegabytes() -> Double {
     var usage = rusage()

@@ -171,7 +171,7 @@ extension ExperimentReport {
           beside?.label ?? "–", beside.map { percentCell($0.spread(\.accuracy), $0.runs.count) } ?? "–",
           plain(nomaxpool.secondsPerEpoch.mean, digits: 0),
           beside.map { plain($0.secondsPerEpoch.mean, digits: 0) } ?? "–",
-          beside.map { String(format: "%.2f×", nomaxpool.secondsPerEpoch.mean / $0.secondsPerEpoch.mean) }
+          beside.map { String(format: "%.2f×", nomaxpool.trainingFLOPsPerImage / $0.trainingFLOPsPerImage) }
             ?? "–",
         ]
       }
@@ -179,13 +179,17 @@ extension ExperimentReport {
     return [
       "## Stem without max-pool", "",
       "Networks without the stem's max-pool (14x14 maps into stage 1) beside those with torchvision's stem "
-        + "under the same recipe, the same model first: test accuracy (%), seconds per epoch and their ratio.",
+        + "under the same recipe, the same model first: test accuracy (%), seconds per epoch as each run "
+        + "measured it, and the ratio of their training compute (FLOPs per image, as `digits bench` counts "
+        + "them). The seconds depend on the machine, the thread count and what ran beside each run, which "
+        + "differ between these runs, so they are not compared here: BENCHMARKS.md times the networks side "
+        + "by side in one sitting.",
       "",
     ]
       + table(
         [
           "group", "accuracy", "beside", "its accuracy", "seconds per epoch", "its seconds per epoch",
-          "time ratio",
+          "compute ratio",
         ], align: "llllrrr", rows)
   }
 

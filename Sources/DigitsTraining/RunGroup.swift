@@ -43,6 +43,8 @@ public struct RunGroup {
   public var epochsRun: Spread { Spread(runs.map { Double($0.epochsRun) }) }
   /// Each run's mean seconds per epoch, over the seeds.
   public var secondsPerEpoch: Spread { Spread(runs.map(\.secondsPerEpoch)) }
+  /// Training FLOPs per image of the group's network (machine-independent, unlike its seconds).
+  public var trainingFLOPsPerImage: Double { Benchmark.trainingFLOPsPerImage(model, stem: stem) }
 
   /// The runs grouped, in a fixed order: protocol (paper, improved), model (by depth), stem
   /// (standard first), the protocol's recipe before departures from it.
