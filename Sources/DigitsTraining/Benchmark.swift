@@ -16,6 +16,8 @@ public struct BenchmarkResult: Codable, Sendable {
   public var trainGflops: Double
   public var peakRssMb: Double
   public var threads: Int
+  /// The CPU it ran on (nil where /proc/cpuinfo does not name it).
+  public var machine: MachineDescription?
   /// Share of the timed training steps per operation kind (with --profile).
   public var profile: [String: Double]?
   /// Data-parallel runs (under mpirun): the processes, the seconds per step spent computing and
@@ -115,7 +117,7 @@ public enum Benchmark {
       model: config.model.rawValue, batchSize: config.batchSize, trainImagesPerS: trainImagesPerS,
       inferImagesPerS: Double(inferenceImages) / inferSeconds,
       trainGflops: trainImagesPerS * flopsPerImage / 1e9,
-      peakRssMb: peakRSS, threads: config.threads, profile: shares)
+      peakRssMb: peakRSS, threads: config.threads, machine: .current(), profile: shares)
     if let allReduce {
       let bytes = Double(model.parameters.count * MemoryLayout<Float>.stride)
       let ranks = Double(communicator.size)

@@ -14,6 +14,9 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
   public var trainSeconds: Double?
   public var trainImages: Int?
   public var validationImages: Int?
+  /// The CPU the run trained on (its last part, if resumed elsewhere): its seconds mean little
+  /// without it.
+  public var trainMachine: MachineDescription?
   /// Every test image the model got wrong (metrics.json; not in `evaluate`'s output).
   public var misclassified: [MisclassifiedImage]?
   /// For a run tested with TTA, the same weights tested without it (metrics.json's
@@ -23,7 +26,7 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
   /// `withoutTTA`'s key as snake case reads back: "without_tta" converts to "withoutTta".
   enum CodingKeys: String, CodingKey {
     case model, accuracy, macroPrecision, macroRecall, macroF1, perClass, confusionMatrix, count, bestEpoch,
-      epochsRun, trainSeconds, trainImages, validationImages, misclassified
+      epochsRun, trainSeconds, trainImages, validationImages, trainMachine, misclassified
     case withoutTTA = "withoutTta"
   }
 

@@ -113,6 +113,29 @@ extension ExperimentReport {
           "run", "accuracy", "macro precision", "macro recall", "macro F1", "epochs run", "best epoch",
           "seconds per epoch", "folder",
         ], align: "lrrrrrrrl", runRows)
+      + [machinesNote, ""]
+  }
+
+  /// Which CPUs the seconds per epoch come from: a figure means little without its machine.
+  private var machinesNote: String {
+    let runs = groups.flatMap(\.runs)
+    var counts: [(machine: String, runs: Int)] = []
+    for summary in runs.compactMap({ $0.report.trainMachine?.summary }) {
+      if let index = counts.firstIndex(where: { $0.machine == summary }) {
+        counts[index].runs += 1
+      } else {
+        counts.append((summary, 1))
+      }
+    }
+    let unrecorded = runs.count - counts.reduce(0) { $0 + $1.runs }
+    let plural = { (count: Int) in count == 1 ? "1 run" : "\(count) runs" }
+    var sources = counts.map { "\(plural($0.runs)) on \($0.machine)" }
+    if unrecorded > 0 {
+      sources.append(
+        "\(plural(unrecorded)) on a CPU that metrics.json does not name (trained before it recorded one)")
+    }
+    return "Seconds per epoch are as each run measured them, at its own thread count and beside whatever "
+      + "else ran: " + sources.joined(separator: "; ") + ". BENCHMARKS.md compares speeds within one sitting."
   }
 
   private func published(_ model: String) -> String {

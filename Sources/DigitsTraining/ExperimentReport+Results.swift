@@ -12,6 +12,7 @@ extension ExperimentReport {
       var accuracy, macroPrecision, macroRecall, macroF1: Double
       var epochsRun, bestEpoch: Int
       var trainSeconds, secondsPerEpoch: Double
+      var machine: String?
       var folder: String
     }
     struct Aggregate: Encodable {
@@ -51,7 +52,8 @@ extension ExperimentReport {
         model: c.model.rawValue, protocol: c.trainingProtocol.rawValue, stem: c.stem.rawValue, seed: c.seed,
         changes: c.recipeChanges.map(\.description), accuracy: r.accuracy, macroPrecision: r.macroPrecision,
         macroRecall: r.macroRecall, macroF1: r.macroF1, epochsRun: run.epochsRun, bestEpoch: r.bestEpoch ?? 0,
-        trainSeconds: run.trainSeconds, secondsPerEpoch: run.secondsPerEpoch, folder: run.folder.path)
+        trainSeconds: run.trainSeconds, secondsPerEpoch: run.secondsPerEpoch,
+        machine: r.trainMachine?.summary, folder: run.folder.path)
     }
     let aggregates = groups.map { g in
       Aggregate(

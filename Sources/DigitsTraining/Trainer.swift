@@ -195,6 +195,7 @@ public final class Trainer {
     report?.trainSeconds = history.epochs.map(\.seconds).reduce(0, +)
     report?.trainImages = split.trainIndices.count
     report?.validationImages = split.validationIndices.count
+    report?.trainMachine = .current()
     if let report { try events?.test(report, lastIteration: state.iteration) }
     try events?.flush()
     if let folder = writing, let report { try writeAtomically(encodeJSON(report), to: folder.metrics) }

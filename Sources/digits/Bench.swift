@@ -84,15 +84,17 @@ struct Bench: ParsableCommand {
       return
     }
     if showsStatus { FileHandle.standardError.write(Foundation.Data("\r\u{1B}[K".utf8)) }
+    let threads = result.threads == 1 ? "1 thread" : "\(result.threads) threads"
     print(
       ReportPrinter.table(
-        header: ["\(result.model), batch \(result.batchSize), \(result.threads) threads", "value"],
+        header: ["\(result.model), batch \(result.batchSize), \(threads)", "value"],
         rows: [
           ["training", String(format: "%.1f images/s", result.trainImagesPerS)],
           ["training compute", String(format: "%.1f GFLOP/s", result.trainGflops)],
           ["inference (batch 1024)", String(format: "%.1f images/s", result.inferImagesPerS)],
           ["peak memory (training)", String(format: "%.0f MB", result.peakRssMb)],
         ] + distributedRows(result)))
+    if let machine = result.machine { print("on " + machine.summary) }
     if let shares = result.profile {
       print("")
       print(

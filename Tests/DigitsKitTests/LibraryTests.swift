@@ -45,6 +45,7 @@ private final class Recorder: TrainingObserver {
     #expect(outcome.history.steps.count == 6)
     let report = try #require(outcome.report)
     #expect(report.count == 100 && report.trainImages == 150 && report.validationImages == 150)
+    #expect(report.trainMachine != nil && report.trainMachine == MachineDescription.current())
     // Same seed, same data: the in-memory run is the one a run folder would hold.
     #expect(outcome.history.steps.map(\.loss) == Self.trained.history.steps.map(\.loss))
   }

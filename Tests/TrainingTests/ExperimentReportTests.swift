@@ -196,6 +196,24 @@ import Testing
     #expect(markdown.contains("no validation split"))
   }
 
+  @Test func everyRunsTableSaysWhichMachinesItsSecondsCameFrom() throws {
+    let machine = try #require(MachineDescription(cpuinfo: "model name\t: Test CPU\n", cpus: 2))
+    let runs = (0..<3).map { seed in
+      var run = Self.run(seed: UInt64(seed), accuracy: 0.99)
+      if seed > 0 { run.report.trainMachine = machine }
+      return run
+    }
+    let report = ExperimentReport(runs: runs)
+    #expect(
+      report.markdown.contains(
+        "ran: 2 runs on Test CPU, 2 CPUs; 1 run on a CPU that metrics.json does not name (trained before it "
+          + "recorded one)."))
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Data(report.resultsJSON.utf8)) as? [String: Any])
+    let rows = try #require(json["models"] as? [[String: Any]])
+    #expect(rows.map { $0["machine"] as? String } == [nil, "Test CPU, 2 CPUs", "Test CPU, 2 CPUs"])
+  }
+
   @Test func stemTableShowsThePapersNetworksWhenTheSameModelHasNoStandardStemGroup() {
     let runs = [
       Self.run(.improved, model: .resnet18, stem: .nomaxpool, seed: 0, accuracy: 0.996, seconds: [50, 50]),
