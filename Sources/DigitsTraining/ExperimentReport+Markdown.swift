@@ -188,13 +188,15 @@ extension ExperimentReport {
     let comparisons = stemComparisons
     guard !comparisons.isEmpty else { return [] }
     let rows = comparisons.flatMap { nomaxpool, standard in
-      (standard.isEmpty ? [nil] : standard.map { Optional($0) }).map { beside in
+      // Each count builds a network and runs it once: once per group, not once per cell.
+      let flops = nomaxpool.trainingFLOPsPerImage
+      return (standard.isEmpty ? [nil] : standard.map { Optional($0) }).map { beside in
         [
           nomaxpool.label, percentCell(nomaxpool.spread(\.accuracy), nomaxpool.runs.count),
           beside?.label ?? "–", beside.map { percentCell($0.spread(\.accuracy), $0.runs.count) } ?? "–",
           plain(nomaxpool.secondsPerEpoch.mean, digits: 0),
           beside.map { plain($0.secondsPerEpoch.mean, digits: 0) } ?? "–",
-          beside.map { String(format: "%.2f×", nomaxpool.trainingFLOPsPerImage / $0.trainingFLOPsPerImage) }
+          beside.map { String(format: "%.2f×", flops / $0.trainingFLOPsPerImage) }
             ?? "–",
         ]
       }
