@@ -55,7 +55,8 @@ final class ProgressPrinter: TrainingObserver {
     let last = String(format: "%.4f", WeightAverageWarmUp.rate(decay: decay, step: steps))
     print(
       "note: EMA \(decay) warms up as (1 + t) / (10 + t) and reaches \(decay) at step \(needed.formatted()); "
-        + "this run's \(steps.formatted()) steps end at \(last), so any larger --ema gives the same run")
+        + "this run's \(steps.formatted()) \(steps == 1 ? "step ends" : "steps end") at \(last), "
+        + "so any larger --ema gives the same run")
     flush()
   }
 
