@@ -80,7 +80,8 @@ extension ExperimentReport {
     var rows = groups.map { g in
       let n = g.runs.count
       return [
-        g.label, "\(n)", percentCell(g.spread(\.accuracy), n), percentCell(g.spread(\.macroPrecision), n),
+        g.label, "\(n)", percentCell(g.spread(\.accuracy), n), errorsCell(g.errors),
+        percentCell(g.spread(\.macroPrecision), n),
         percentCell(g.spread(\.macroRecall), n), percentCell(g.spread(\.macroF1), n),
         plain(g.epochsRun.mean, digits: 1), plain(g.secondsPerEpoch.mean, digits: 0),
         published(g.model.rawValue),
@@ -88,12 +89,13 @@ extension ExperimentReport {
     }
     for name in Self.published.keys.sorted() where !runs.contains(where: { $0.config.model.rawValue == name })
     {
-      rows.append([name, "not run", "", "", "", "", "", "", published(name)])
+      rows.append([name, "not run", "", "", "", "", "", "", "", published(name)])
     }
     let runRows = groups.flatMap(\.runs).map { run in
       let r = run.report
       return [
-        run.label, pct(r.accuracy), pct(r.macroPrecision), pct(r.macroRecall), pct(r.macroF1),
+        run.label, pct(r.accuracy), "\(r.errorCount)", pct(r.macroPrecision), pct(r.macroRecall),
+        pct(r.macroF1),
         "\(run.epochsRun)",
         "\(r.bestEpoch ?? 0)", plain(run.secondsPerEpoch, digits: 0), "`\(run.folder.path)`",
       ]
@@ -101,18 +103,20 @@ extension ExperimentReport {
     return ["## Results (test set, %)", ""]
       + table(
         [
-          "group", "seeds", "accuracy", "macro precision", "macro recall", "macro F1", "epochs run",
-          "seconds per epoch", "published accuracy / F1",
-        ], align: "lrllllrrl", rows)
+          "group", "seeds", "accuracy", "misclassified", "macro precision", "macro recall", "macro F1",
+          "epochs run", "seconds per epoch", "published accuracy / F1",
+        ], align: "lrlrlllrrl", rows)
       + [
-        "Published: the paper's ResNet34 and ResNet50 (PyTorch, Tesla P100), accuracy / macro F1.", "",
+        "Misclassified: test images wrong, summed over the seeds, of those tested; exact where a mean "
+          + "rounded to two decimals is not. Published: the paper's ResNet34 and ResNet50 (PyTorch, Tesla P100), "
+          + "accuracy / macro F1.", "",
         "### Every run", "",
       ]
       + table(
         [
-          "run", "accuracy", "macro precision", "macro recall", "macro F1", "epochs run", "best epoch",
-          "seconds per epoch", "folder",
-        ], align: "lrrrrrrrl", runRows)
+          "run", "accuracy", "misclassified", "macro precision", "macro recall", "macro F1", "epochs run",
+          "best epoch", "seconds per epoch", "folder",
+        ], align: "lrrrrrrrrl", runRows)
       + [machinesNote, ""]
   }
 
@@ -376,6 +380,7 @@ extension ExperimentReport {
 
   /// A Markdown table and the blank line after it; `align` has an "l" or "r" per column.
   private func table(_ header: [String], align: String, _ rows: [[String]]) -> [String] {
+    assert(align.count == header.count && rows.allSatisfy { $0.count == header.count }, "\(header)")
     let rule = align.map { $0 == "r" ? "---:" : "---" }
     return ([header, rule] + rows).map { "| " + $0.joined(separator: " | ") + " |" } + [""]
   }
@@ -392,6 +397,11 @@ extension ExperimentReport {
     guard seeds > 1 else { return mean }
     return mean
       + String(format: " ± %.2f (%.2f–%.2f)", spread.std * 100, spread.min * 100, spread.max * 100)
+  }
+
+  /// "110 of 30,000": a group's misclassified test images over all its seeds.
+  private func errorsCell(_ errors: (misclassified: Int, tested: Int)) -> String {
+    "\(errors.misclassified.formatted()) of \(errors.tested.formatted())"
   }
 
   private func pct(_ value: Double) -> String { String(format: "%.2f", value * 100) }

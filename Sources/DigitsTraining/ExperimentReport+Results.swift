@@ -1,16 +1,16 @@
 extension ExperimentReport {
   /// results.json: `models` (SPEC.md's keys, one row per run in the groups' order, with its
   /// protocol, seed, stem and recipe changes), `aggregates` (per group, each metric's mean, std,
-  /// min and max over the seeds), `ensembles`, `ablation`, `variants` (each beside the recipe and
-  /// its nearest group), and the best single model with its misclassified test-set indices
-  /// (`best_model_errors`).
+  /// min and max over the seeds, and the misclassified and tested images summed over them),
+  /// `ensembles`, `ablation`, `variants` (each beside the recipe and its nearest group), and the
+  /// best single model with its misclassified test-set indices (`best_model_errors`).
   public var resultsJSON: String {
     struct Row: Encodable {
       var model, `protocol`, stem: String
       var seed: UInt64
       var changes: [String]
       var accuracy, macroPrecision, macroRecall, macroF1: Double
-      var epochsRun, bestEpoch: Int
+      var misclassified, epochsRun, bestEpoch: Int
       var trainSeconds, secondsPerEpoch: Double
       var machine: String?
       var folder: String
@@ -20,6 +20,7 @@ extension ExperimentReport {
       var changes: [String]
       var seeds: [UInt64]
       var accuracy, macroPrecision, macroRecall, macroF1, epochsRun, secondsPerEpoch: Spread
+      var misclassified, testImages: Int
     }
     struct AblationRow: Encodable {
       var model, stem, removed, recipe: String
@@ -51,7 +52,8 @@ extension ExperimentReport {
       return Row(
         model: c.model.rawValue, protocol: c.trainingProtocol.rawValue, stem: c.stem.rawValue, seed: c.seed,
         changes: c.recipeChanges.map(\.description), accuracy: r.accuracy, macroPrecision: r.macroPrecision,
-        macroRecall: r.macroRecall, macroF1: r.macroF1, epochsRun: run.epochsRun, bestEpoch: r.bestEpoch ?? 0,
+        macroRecall: r.macroRecall, macroF1: r.macroF1, misclassified: r.errorCount, epochsRun: run.epochsRun,
+        bestEpoch: r.bestEpoch ?? 0,
         trainSeconds: run.trainSeconds, secondsPerEpoch: run.secondsPerEpoch,
         machine: r.trainMachine?.summary, folder: run.folder.path)
     }
@@ -60,7 +62,8 @@ extension ExperimentReport {
         group: g.label, model: g.model.rawValue, protocol: g.trainingProtocol.rawValue, stem: g.stem.rawValue,
         changes: g.changes.map(\.description), seeds: g.seeds, accuracy: g.spread(\.accuracy),
         macroPrecision: g.spread(\.macroPrecision), macroRecall: g.spread(\.macroRecall),
-        macroF1: g.spread(\.macroF1), epochsRun: g.epochsRun, secondsPerEpoch: g.secondsPerEpoch)
+        macroF1: g.spread(\.macroF1), epochsRun: g.epochsRun, secondsPerEpoch: g.secondsPerEpoch,
+        misclassified: g.errors.misclassified, testImages: g.errors.tested)
     }
     let ablation = ablations.map { a in
       AblationRow(

@@ -40,6 +40,11 @@ public struct RunGroup {
     Spread(runs.map { $0.report[keyPath: metric] })
   }
 
+  /// Test images misclassified and tested, summed over the seeds.
+  public var errors: (misclassified: Int, tested: Int) {
+    runs.reduce((0, 0)) { ($0.0 + $1.report.errorCount, $0.1 + $1.report.count) }
+  }
+
   public var epochsRun: Spread { Spread(runs.map { Double($0.epochsRun) }) }
   /// Each run's mean seconds per epoch, over the seeds.
   public var secondsPerEpoch: Spread { Spread(runs.map(\.secondsPerEpoch)) }

@@ -155,6 +155,8 @@ import Testing
         abs(spread["min"]! - (0.990 - offset)) < 1e-12 && abs(spread["max"]! - (0.997 - offset)) < 1e-12)
     }
     #expect((first["seconds_per_epoch"] as? [String: Double])?["mean"] == 12)
+    #expect(first["misclassified"] as? Int == 3 && first["test_images"] as? Int == 30)
+    #expect(models.allSatisfy { $0["misclassified"] as? Int == 1 })
 
     #expect((results["ensembles"] as? [Any])?.isEmpty == true)
     #expect(results["best_model"] as? String == "paper resnet34 seed 2")
@@ -167,9 +169,12 @@ import Testing
   @Test func reportShowsMeanAndSpreadStemAndAblationTables() {
     let markdown = ExperimentReport(runs: Self.runs).markdown
     #expect(
-      markdown.contains("| paper resnet34 | 3 | 99.30 ± 0.36 (99.00–99.70) | 99.20 ± 0.36 (98.90–99.60) |"))
+      markdown.contains(
+        "| paper resnet34 | 3 | 99.30 ± 0.36 (99.00–99.70) | 3 of 30 | 99.20 ± 0.36 (98.90–99.60) |"),
+      "each seed's one error of its confusion matrix, summed")
     #expect(markdown.contains("| 2.0 | 12 | 98.42 / 98.39 |"), "published ResNet34 figures beside the group")
-    #expect(markdown.contains("| improved resnet50 | 1 | 99.50 | 99.40 |"), "one seed: no spread")
+    #expect(markdown.contains("| improved resnet50 | 1 | 99.50 | 1 of 10 | 99.40 |"), "one seed: no spread")
+    #expect(markdown.contains("| paper resnet34 seed 2 | 99.70 | 1 | 99.60 |"), "a run's own errors")
     #expect(markdown.contains("## Stem without max-pool"))
     #expect(
       markdown.contains(
