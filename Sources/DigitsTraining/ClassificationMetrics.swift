@@ -19,11 +19,15 @@ public struct ClassificationMetrics: Codable, Equatable, Sendable {
   public let macroF1: Double
   public var count: Int { confusion.joined().reduce(0, +) }
 
+  /// Images on the diagonal of a confusion matrix: those classified right.
+  public static func correct(_ confusion: [[Int]]) -> Int {
+    confusion.indices.reduce(0) { $0 + confusion[$1][$1] }
+  }
+
   public init(confusion: [[Int]]) {
     self.confusion = confusion
     let classes = confusion.count
     var perClass: [PerClass] = []
-    var correct = 0
     for k in 0..<classes {
       let truePositive = confusion[k][k]
       let predicted = (0..<classes).reduce(0) { $0 + confusion[$1][k] }
@@ -32,11 +36,10 @@ public struct ClassificationMetrics: Codable, Equatable, Sendable {
       let recall = support == 0 ? 0 : Double(truePositive) / Double(support)
       let f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall)
       perClass.append(PerClass(class: k, precision: precision, recall: recall, f1: f1, support: support))
-      correct += truePositive
     }
     self.perClass = perClass
     let total = confusion.joined().reduce(0, +)
-    accuracy = total == 0 ? 0 : Double(correct) / Double(total)
+    accuracy = total == 0 ? 0 : Double(Self.correct(confusion)) / Double(total)
     let n = Double(max(classes, 1))
     macroPrecision = perClass.map(\.precision).reduce(0, +) / n
     macroRecall = perClass.map(\.recall).reduce(0, +) / n

@@ -32,7 +32,7 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
 
   /// Test images the model got wrong, counted off the confusion matrix: exact where a mean
   /// accuracy rounded to two decimals is not (99.647% reads "99.65").
-  public var errorCount: Int { count - confusionMatrix.indices.reduce(0) { $0 + confusionMatrix[$1][$1] } }
+  public var errorCount: Int { count - ClassificationMetrics.correct(confusionMatrix) }
 
   public init(model: String, metrics: ClassificationMetrics) {
     self.model = model

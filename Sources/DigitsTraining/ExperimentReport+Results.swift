@@ -58,12 +58,13 @@ extension ExperimentReport {
         machine: r.trainMachine?.summary, folder: run.folder.path)
     }
     let aggregates = groups.map { g in
-      Aggregate(
+      let errors = g.errors
+      return Aggregate(
         group: g.label, model: g.model.rawValue, protocol: g.trainingProtocol.rawValue, stem: g.stem.rawValue,
         changes: g.changes.map(\.description), seeds: g.seeds, accuracy: g.spread(\.accuracy),
         macroPrecision: g.spread(\.macroPrecision), macroRecall: g.spread(\.macroRecall),
         macroF1: g.spread(\.macroF1), epochsRun: g.epochsRun, secondsPerEpoch: g.secondsPerEpoch,
-        misclassified: g.errors.misclassified, testImages: g.errors.tested)
+        misclassified: errors.misclassified, testImages: errors.tested)
     }
     let ablation = ablations.map { a in
       AblationRow(
