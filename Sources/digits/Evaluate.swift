@@ -17,7 +17,8 @@ struct Evaluate: ParsableCommand {
     parsing: .upToNextOption,
     help: "A .safetensors checkpoint; several (after one flag or by repeating it) for an ensemble.")
   var checkpoint: [String]
-  @Flag(help: "Average the probabilities of five one-pixel shifts of each image (test-time augmentation).")
+  @Flag(
+    help: "Average the probabilities of each image and its four one-pixel shifts (test-time augmentation).")
   var tta = false
   @Option(
     help: ArgumentHelp(

@@ -13,8 +13,8 @@ struct Experiment: ParsableCommand {
       convergence.svg/.png and errors.svg/.png (the best run's misclassified test images). \
       Ensembles of each group's seeds and of every model of a protocol are evaluated on the test \
       set from the runs' best.safetensors; for run folders without them, the ensembles of the \
-      results.json already in <out> are kept (where a protocol's ensemble of every model now has runs \
-      that no earlier one had, the earlier one of the most of them stands in, under its own name). \
+      results.json already in <out> are kept (where no kept ensemble of a protocol's every model \
+      covers all of its runs now, the one that covers the most is shown, under its own name). \
       With --from, assembles the report from run folders `digits train` already wrote (any \
       protocols, models, stems and seeds; a run of the improved protocol with one ingredient \
       switched off, e.g. --no-augment, appears in the ablation table).
@@ -28,7 +28,10 @@ struct Experiment: ParsableCommand {
       "Seeds: a count N (seeds 0 to N-1) or a comma-separated list (0,1,2). Default: seed 0.",
       valueName: "n|list"))
   var seeds: String?
-  @Option(help: ArgumentHelp("One seed (the same as --seeds S,).", valueName: "s")) var seed: UInt64?
+  @Option(
+    help: ArgumentHelp(
+      "One seed: --seed 3 trains seed 3 only (--seeds 3 trains seeds 0, 1 and 2).", valueName: "seed"))
+  var seed: UInt64?
   @Option(
     help: ArgumentHelp(
       "Protocols, comma-separated (\(TrainingProtocol.allCases.map(\.rawValue).joined(separator: ", ")))."))

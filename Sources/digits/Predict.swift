@@ -23,7 +23,7 @@ struct Predict: ParsableCommand {
   @Argument(help: ArgumentHelp("Image files or folders of them.", valueName: "image"))
   var images: [String]
   @Flag(help: "Print one JSON object per file and line instead of text.") var json = false
-  @Option(help: "Number of most likely digits shown per file in the text output.") var top = 3
+  @Option(help: "Number of most likely digits shown per file in the text output (1 to 10).") var top = 3
   @Option(
     help: ArgumentHelp(
       "Write the 28x28 image the model saw for each file into this folder.", valueName: "dir"))

@@ -4,10 +4,11 @@ import Foundation
 
 struct Train: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Train a ResNet on MNIST with early stopping; write checkpoints, history and test metrics.",
+    abstract:
+      "Train a ResNet on MNIST (early stopping under the paper's protocol); write checkpoints, history and test metrics.",
     discussion: """
       Writes into --out: config.json, history.csv, steps.csv, best.safetensors, last.safetensors, \
-      last.state.safetensors (for --resume) and metrics.json. Ctrl-C finishes the current step, \
+      last.state.safetensors (for --resume), metrics.json and events.out.tfevents.* (TensorBoard). Ctrl-C finishes the current step, \
       keeps the last complete epoch and exits; --resume continues it.
       """)
 
@@ -25,7 +26,7 @@ struct Train: ParsableCommand {
   var lr: Float?
   @Option(
     help:
-      "Learning-rate schedule: constant (paper), cosine (to 0 by the last epoch), plateau (halve after an epoch without improvement), onecycle (improved: torch's OneCycleLR, stepped every step: a warm-up over 30% of the steps, then an anneal)."
+      "Learning-rate schedule (default: the protocol's): constant (paper), cosine (to 0 by the last epoch), plateau (halve after an epoch without improvement), onecycle (improved: torch's OneCycleLR, stepped every step: a warm-up over 30% of the steps, then an anneal)."
   )
   var schedule: LearningRateSchedule?
   @Flag(
@@ -37,15 +38,15 @@ struct Train: ParsableCommand {
   var optimizer: OptimizerKind?
   @Option(
     help:
-      "Weight decay (L2 for adam and sgd; decoupled for adamw, each weight times 1 - lr·wd per step, so 0.0005 barely acts over 10 epochs). Default: the protocol's."
+      "Weight decay (L2 for adam and sgd; decoupled for adamw, each weight times 1 - lr·wd per step, so 0.0005 barely acts over 10 epochs). Default: the protocol's (paper 0, improved 0.0005)."
   )
   var weightDecay: Float?
-  @Option(help: "Label smoothing of the cross-entropy loss. Default: the protocol's.") var labelSmoothing:
-    Float?
+  @Option(help: "Label smoothing of the cross-entropy loss. Default: the protocol's (paper 0, improved 0.1).")
+  var labelSmoothing: Float?
   @Flag(
     inversion: .prefixedNo,
     help:
-      "Random rotation, shift and scale of each training image (±10°, ±10% and 0.9-1.1 unless --augment-degrees, --augment-translate or --augment-scale say otherwise). Default: the protocol's."
+      "Random rotation, shift and scale of each training image (±10°, ±10% and 0.9-1.1 unless --augment-degrees, --augment-translate or --augment-scale say otherwise). Default: the protocol's (paper off, improved on)."
   )
   var augment: Bool?
   @Option(
@@ -64,7 +65,7 @@ struct Train: ParsableCommand {
   var augmentScale: Float?
   @Option(
     help: ArgumentHelp(
-      "How --augment samples each image: bilinear (sub-pixel shifts, slightly blurred) or nearest (whole-pixel shifts and nearest pixels, as torchvision's RandomAffine).",
+      "How --augment samples each image: bilinear (sub-pixel shifts, slightly blurred) or nearest (whole-pixel shifts and nearest pixels, as torchvision's RandomAffine). Default: bilinear.",
       valueName: "sampling"))
   var augmentSampling: Augmentation.Sampling?
   @Option(
@@ -95,7 +96,7 @@ struct Train: ParsableCommand {
   @Flag(
     inversion: .prefixedNo,
     help:
-      "Average the probabilities of each test image and its four one-pixel shifts. Default: the protocol's."
+      "Average the probabilities of each test image and its four one-pixel shifts. Default: the protocol's (paper off, improved on)."
   )
   var tta: Bool?
   @Option(
@@ -103,12 +104,16 @@ struct Train: ParsableCommand {
       "With TTA, also average the test image rotated by +degrees and -degrees (0: the shifts only).",
       valueName: "degrees"))
   var ttaRotation: Float = 0
-  @Option(help: "Fraction of the 60,000 training images held out for validation.") var valRatio = 0.3
+  @Option(
+    help:
+      "Fraction of the 60,000 training images held out for validation (0: train on all of them; early stopping and best.safetensors then follow the training loss)."
+  )
+  var valRatio = 0.3
   @Option(
     help: ArgumentHelp(
       "Epochs without validation-loss improvement before stopping (0: never stop early). Default: the protocol's (paper 3, improved 0).",
       discussion:
-        "With early stopping, best.safetensors and the test are the epoch of the lowest validation loss; with 0, the last epoch (the end of the schedule)."
+        "With early stopping, best.safetensors and the test use the epoch of the lowest validation loss (training loss without a validation split); with 0, the last epoch (the end of the schedule)."
     ))
   var patience: Int?
   @Option(help: "Smallest validation-loss decrease that counts as an improvement.") var minDelta: Float = 0
@@ -125,7 +130,7 @@ struct Train: ParsableCommand {
   var syncBn = false
   @Option(
     help: ArgumentHelp(
-      "Under mpirun: all-reduce the gradients in buckets of this many MB, each started while the backward pass still runs (default 0: one all-reduce after it, faster wherever the all-reduce shares the cores with the backward pass; see BENCHMARKS.md).",
+      "Under mpirun: all-reduce the gradients in buckets of this many MB, each started while the backward pass still runs (0: one all-reduce after it, faster wherever the all-reduce shares the cores with the backward pass; see BENCHMARKS.md).",
       valueName: "mb"))
   var bucketMb = 0
   @OptionGroup var data: DataOptions
