@@ -48,18 +48,22 @@ public struct ErrorGrid {
     let (tileWidth, tileHeight) = (images.cols * scale, images.rows * scale)
     let cellWidth = max(tileWidth, 72) + 16
     let cellHeight = tileHeight + 30
-    let top = 40
     let shown = Array(ordered.prefix(maximumTiles))
     let heading =
       shown.count < errors.count ? title + " (the first \(shown.count) of \(errors.count))" : title
     let rows = (shown.count + columns - 1) / columns
     let width = max(columns * cellWidth + 16, 480)
+    let headingLines = Self.wrapped(heading, characters: (width - 16) / Self.headingCharacterWidth)
+    let top = 22 + headingLines.count * Self.headingLineHeight
     let height = top + rows * cellHeight + 8
     var parts = [
       "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"\(width)\" height=\"\(height)\" "
         + "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"11\">",
       "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
-      "<text x=\"8\" y=\"24\" font-size=\"14\">\(xmlEscaped(heading))</text>",
+      "<text x=\"8\" y=\"6\" font-size=\"14\">"
+        + headingLines.map { "<tspan x=\"8\" dy=\"\(Self.headingLineHeight)\">\(xmlEscaped($0))</tspan>" }
+        .joined()
+        + "</text>",
     ]
     for (position, error) in shown.enumerated() {
       let x = 8 + position % columns * cellWidth
@@ -79,5 +83,25 @@ public struct ErrorGrid {
     }
     parts.append("</svg>")
     return parts.joined(separator: "\n") + "\n"
+  }
+
+  /// The heading's line height and the widest a 14-pixel DejaVu Sans character runs (an
+  /// overestimate, so a wrapped line never reaches the edge).
+  public static let headingLineHeight = 18
+  public static let headingCharacterWidth = 9
+
+  /// `text` broken at spaces into lines of at most `characters` (a longer word alone on its line).
+  static func wrapped(_ text: String, characters: Int) -> [String] {
+    var lines: [String] = []
+    var line = ""
+    for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+      if !line.isEmpty && line.count + 1 + word.count > characters {
+        lines.append(line)
+        line = String(word)
+      } else {
+        line += (line.isEmpty ? "" : " ") + String(word)
+      }
+    }
+    return lines + [line]
   }
 }

@@ -541,6 +541,26 @@ import Testing
     }
   }
 
+  @Test func errorGridWrapsALongTitleWithinItsWidth() throws {
+    let errors = [MisclassifiedImage(index: 3, label: 3, predicted: 5, confidence: 0.874)]
+    let words = (1...60).map { "word\($0)" }
+    let svg = ErrorGrid(
+      title: words.joined(separator: " "), images: Self.images, errors: errors, pngEncoder: Self.png
+    )
+    .svg
+    let lines = svg.components(separatedBy: "<tspan ").dropFirst().map {
+      String($0.split(separator: ">")[1].split(separator: "<")[0])
+    }
+    #expect(lines.count > 1)
+    #expect(lines.joined(separator: " ") == words.joined(separator: " "))
+    let width = try #require(Int(String(svg.split(separator: "width=\"")[1].split(separator: "\"")[0])))
+    for line in lines { #expect(16 + line.count * ErrorGrid.headingCharacterWidth <= width, "\(line)") }
+    // The tiles start below the heading's last line.
+    let firstTileY = try #require(
+      Int(String(svg.split(separator: "<image ")[1].split(separator: "y=\"")[1].split(separator: "\"")[0])))
+    #expect(firstTileY >= 6 + lines.count * ErrorGrid.headingLineHeight + 8)
+  }
+
   @Test func reportDrawsTheBestRunsErrorsFromTheTestSetGiven() throws {
     var runs = Self.runs
     runs[2].report.misclassified = [
