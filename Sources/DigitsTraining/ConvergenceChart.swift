@@ -25,7 +25,16 @@ public struct ConvergenceChart {
   let panelWidth = 440.0
   let panelHeight = 300.0
   let margin = (left: 64.0, top: 40.0, bottom: 48.0)
-  let legendColumns = 3
+  /// The widest a 12-pixel DejaVu Sans character runs, an overestimate so legend columns never
+  /// overlap.
+  static let legendCharacterWidth = 7.5
+
+  /// Up to three legend columns, as many as the longest name leaves room for.
+  var legendColumns: Int {
+    let longest = Double(series.map(\.name.count).max() ?? 0)
+    let available = panelWidth * 2 + 64
+    return max(1, min(3, Int(available / (30 + longest * Self.legendCharacterWidth + 16))))
+  }
 
   public init(series: [Series]) { self.series = series }
 
@@ -58,6 +67,7 @@ public struct ConvergenceChart {
 
   public var svg: String {
     let width = margin.left * 2 + panelWidth * 2 + 64
+    let legendColumns = self.legendColumns
     let legendRows = (series.count + legendColumns - 1) / legendColumns
     let legendTop = margin.top + panelHeight + margin.bottom + 12
     let height = legendTop + Double(legendRows) * 20 + 28

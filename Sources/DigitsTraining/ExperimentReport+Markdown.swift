@@ -19,7 +19,9 @@ extension ExperimentReport {
     lines += stemSection
     lines += ablationSection
     lines += variantSection
-    let window = ConvergenceChart(groups: chartedGroups).smoothingWindow
+    let charted = chartedGroups
+    let window = ConvergenceChart(groups: charted).smoothingWindow
+    let left = groups.count - charted.count
     lines += [
       "## Convergence", "", "![Convergence: training loss and validation accuracy](convergence.svg)", "",
       "PNG: [convergence.png](convergence.png). One colour per group; lines are the mean over its seeds, "
@@ -27,7 +29,12 @@ extension ExperimentReport {
         + (window > 1
           ? "a moving average over \(window) iterations drawn over the raw per-iteration loss (faint)"
           : "drawn per iteration")
-        + "; dots are each epoch's mean training loss.",
+        + "; dots are each epoch's mean training loss."
+        + (left > 0
+          ? " It draws each protocol's own recipe"
+            + (bestVariantGroup.map { " and the most accurate variant, \($0.label)" } ?? "")
+            + "; the other \(left) groups are in the tables above and in each run's history below."
+          : ""),
       "",
     ]
     lines += errorSection

@@ -171,12 +171,24 @@ public struct ExperimentReport {
     try writeAtomically(markdown, to: folder.file("REPORT.md"))
   }
 
-  /// The groups the convergence figure draws: all but the ablation runs (every group when
-  /// there is nothing else).
+  /// The groups the convergence figure draws: each protocol's own recipe and the variant with the
+  /// highest mean test accuracy (a figure of every variant has more lines than colours), or every
+  /// group when none runs a protocol's own recipe.
   var chartedGroups: [RunGroup] {
     let groups = self.groups
-    let ablated = ablationGroupLabels
-    let charted = groups.filter { !ablated.contains($0.label) }
-    return charted.isEmpty ? groups : charted
+    let recipes = groups.filter(\.changes.isEmpty)
+    guard !recipes.isEmpty else { return groups }
+    guard let best = bestVariantGroup else { return recipes }
+    return groups.filter { $0.changes.isEmpty || $0.label == best.label }
+  }
+
+  /// The variant group with the highest mean test accuracy (the first of equals).
+  var bestVariantGroup: RunGroup? {
+    var best: (group: RunGroup, accuracy: Double)?
+    for variant in variants {
+      let accuracy = variant.group.spread(\.accuracy).mean
+      if accuracy > best?.accuracy ?? -1 { best = (variant.group, accuracy) }
+    }
+    return best?.group
   }
 }

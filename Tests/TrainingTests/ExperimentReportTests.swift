@@ -293,6 +293,10 @@ import Testing
     #expect(
       markdown.contains("| improved resnet34 (batch 32) | 2 | 99.70 | 99.70 | +0.00 | – | – | – | – |"),
       "a difference that rounds to nothing reads +0.00, not -0.00")
+    #expect(
+      markdown.contains(
+        "It draws each protocol's own recipe and the most accurate variant, improved resnet34 (zero-init "
+          + "residual, batch 64); the other 4 groups are in the tables above"))
     let json = try Self.json(report.resultsJSON)
     let rows = try #require(json["variants"] as? [[String: Any]])
     #expect(rows.count == 4 && rows[0]["changes"] as? [String] == ["batch 64"])
@@ -607,5 +611,20 @@ import Testing
     // Per group: the faint raw loss, the smoothed loss, the accuracy line.
     #expect(svg.components(separatedBy: "<polyline").count - 1 == 6)
     #expect(svg.contains("stroke-opacity=\"0.2\""))
+  }
+
+  @Test func legendColumnsLeaveRoomForTheLongestName() throws {
+    func legendXs(_ names: [String]) throws -> Set<String> {
+      let history = Self.runs[0].history
+      let svg = ConvergenceChart(series: names.map { .init(name: $0, histories: [history]) }).svg
+      return try Set(
+        names.map { name in
+          let line = try #require(svg.split(separator: "\n").first { $0.hasSuffix(">\(name)</text>") })
+          return String(line.split(separator: "\"")[1])
+        })
+    }
+    #expect(try legendXs(["a", "b", "c", "d"]).count == 3)
+    let long = (0..<4).map { "group \($0) " + String(repeating: "x", count: 90) }
+    #expect(try legendXs(long).count == 1)
   }
 }
