@@ -43,9 +43,12 @@ public struct TrainingHistory: Equatable, Sendable {
 
   public var epochCSV: String {
     var lines = [Self.epochHeader]
+    // A run without a validation split has no validation figures: empty cells, as CSV readers
+    // expect of a missing value.
+    func cell(_ value: Float) -> String { value.isNaN ? "" : "\(value)" }
     for r in epochs {
       lines.append(
-        "\(r.epoch),\(r.trainLoss),\(r.trainAccuracy),\(r.validationLoss),\(r.validationAccuracy),"
+        "\(r.epoch),\(r.trainLoss),\(r.trainAccuracy),\(cell(r.validationLoss)),\(cell(r.validationAccuracy)),"
           + "\(r.learningRate),\(String(format: "%.3f", r.seconds))")
     }
     return lines.joined(separator: "\n") + "\n"
@@ -65,10 +68,12 @@ public struct TrainingHistory: Equatable, Sendable {
   {
     var history = TrainingHistory()
     for (number, line) in epochCSV.split(separator: "\n").enumerated().dropFirst() {
-      let fields = line.split(separator: ",").map(String.init)
+      let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      // An empty validation cell (or "nan", as earlier versions wrote it) is a run without one.
+      func optional(_ field: String) -> Float? { field.isEmpty ? .nan : Float(field) }
       guard fields.count == 7, let epoch = Int(fields[0]), let trainLoss = Float(fields[1]),
-        let trainAccuracy = Float(fields[2]), let validationLoss = Float(fields[3]),
-        let validationAccuracy = Float(fields[4]), let rate = Float(fields[5]),
+        let trainAccuracy = Float(fields[2]), let validationLoss = optional(fields[3]),
+        let validationAccuracy = optional(fields[4]), let rate = Float(fields[5]),
         let seconds = Double(fields[6])
       else { throw TrainingError.corruptRunFile(path: path, line: number + 1) }
       history.epochs.append(

@@ -21,13 +21,23 @@ import Testing
     #expect(read == history)
   }
 
-  /// Without a validation split the validation columns are NaN; they must read back as NaN.
-  @Test func missingValidationReadsBackAsNaN() throws {
+  /// Without a validation split the validation cells are empty; they read back as NaN, and so
+  /// does the "nan" that earlier versions wrote (their run folders still resume).
+  @Test func missingValidationIsEmptyAndReadsBackAsNaN() throws {
     var history = TrainingHistory()
-    history.epochs = [record(1, validationLoss: .nan)]
+    var epoch = record(1, validationLoss: .nan)
+    epoch.validationAccuracy = .nan
+    history.epochs = [epoch]
+    #expect(history.epochCSV.split(separator: "\n")[1] == "1,0.12345679,0.9612,,,0.0009045085,123.456")
     let read = try TrainingHistory.read(epochCSV: history.epochCSV, stepCSV: nil, path: "history.csv")
-    #expect(read.epochs.count == 1 && read.epochs[0].validationLoss.isNaN)
+    #expect(
+      read.epochs.count == 1 && read.epochs[0].validationLoss.isNaN && read.epochs[0].validationAccuracy.isNaN
+    )
+    #expect(read.epochs[0].learningRate == epoch.learningRate && read.epochs[0].seconds == 123.456)
     #expect(read.steps.isEmpty)
+    let earlier = TrainingHistory.epochHeader + "\n1,0.5,0.9,nan,nan,0.001,1.000\n"
+    let old = try TrainingHistory.read(epochCSV: earlier, stepCSV: nil, path: "history.csv")
+    #expect(old.epochs[0].validationLoss.isNaN && old.epochs[0].validationAccuracy.isNaN)
   }
 
   @Test func damagedLineNamesFileAndLine() {
