@@ -32,7 +32,8 @@ extension ExperimentReport {
         + "; dots are each epoch's mean training loss."
         + (left > 0
           ? " It draws each protocol's own recipe"
-            + (bestVariantGroup.map { " and the most accurate variant, \($0.label)" } ?? "")
+            + (charted.first { !$0.changes.isEmpty }.map { " and the most accurate variant, \($0.label)" }
+              ?? "")
             + "; the other \(left) groups are in the tables above and in each run's history below."
           : ""),
       "",
