@@ -50,27 +50,29 @@ public final class DigitRecognizer {
 
   /// Accuracy, macro precision, recall and F1, per-class values and the confusion matrix on a
   /// labelled set (e.g. `MNIST.load(...).test`); with `testTimeAugmentation`, of the mean
-  /// probabilities over `TestTimeAugmentation.views(rotation: ttaRotation)` of each image.
-  public func evaluate(on data: LabeledImages, testTimeAugmentation: Bool = false, ttaRotation: Float = 0)
-    throws -> EvaluationReport
-  {
+  /// probabilities over `TestTimeAugmentation.views(rotation: ttaRotation, scale: ttaScale)` of
+  /// each image.
+  public func evaluate(
+    on data: LabeledImages, testTimeAugmentation: Bool = false, ttaRotation: Float = 0, ttaScale: Float = 1
+  ) throws -> EvaluationReport {
     try Self.evaluate(
       [classifier], on: data, threads: threads, batchSize: predictor.batchSize,
-      testTimeAugmentation: testTimeAugmentation, ttaRotation: ttaRotation)
+      testTimeAugmentation: testTimeAugmentation, ttaRotation: ttaRotation, ttaScale: ttaScale)
   }
 
   /// The metrics of an ensemble: the mean of the members' probabilities (each member normalising
   /// the images as it was trained). One member is that member's own evaluation.
   public static func evaluate(
     _ members: [Classifier], on data: LabeledImages, threads: Int = Workers.available, batchSize: Int = 256,
-    testTimeAugmentation: Bool = false, ttaRotation: Float = 0
+    testTimeAugmentation: Bool = false, ttaRotation: Float = 0, ttaScale: Float = 1
   ) throws -> EvaluationReport {
     let name =
       members.count == 1
       ? members[0].name : "ensemble of \(members.count) (\(members.map(\.name).joined(separator: ", ")))"
     return try Workers.run(threads) {
       try Evaluator(
-        batchSize: batchSize, testTimeAugmentation: testTimeAugmentation, ttaRotation: ttaRotation
+        batchSize: batchSize, testTimeAugmentation: testTimeAugmentation, ttaRotation: ttaRotation,
+        ttaScale: ttaScale
       )
       .ensembleReport(members, on: data, name: name).report
     }

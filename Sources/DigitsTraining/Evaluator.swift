@@ -25,6 +25,8 @@ public final class Evaluator {
   public let testTimeAugmentation: Bool
   /// With `testTimeAugmentation`, the degrees of two rotated views added to the shifts; 0: none.
   public let ttaRotation: Float
+  /// With `testTimeAugmentation`, the factor every view is enlarged by; 1: none.
+  public let ttaScale: Float
   /// Data-parallel evaluation: each process runs a contiguous run of whole batches and every
   /// process receives all the results, so they equal one process's exactly (the same batches,
   /// the loss summed in the same order).
@@ -35,18 +37,19 @@ public final class Evaluator {
   private let warped = Tensor()
   private var labels: [Int32]
   private var meanProbabilities: [Float] = []
-  /// `TestTimeAugmentation.views(rotation: ttaRotation)`, made once.
+  /// `TestTimeAugmentation.views(rotation: ttaRotation, scale: ttaScale)`, made once.
   private let views: [AffineDistortion]
 
   /// `batchSize` images per forward pass.
   public init(
-    batchSize: Int = 256, testTimeAugmentation: Bool = false, ttaRotation: Float = 0,
+    batchSize: Int = 256, testTimeAugmentation: Bool = false, ttaRotation: Float = 0, ttaScale: Float = 1,
     communicator: any Communicator = SingleProcess()
   ) {
     self.batchSize = batchSize
     self.testTimeAugmentation = testTimeAugmentation
     self.ttaRotation = ttaRotation
-    views = TestTimeAugmentation.views(rotation: ttaRotation)
+    self.ttaScale = ttaScale
+    views = TestTimeAugmentation.views(rotation: ttaRotation, scale: ttaScale)
     self.communicator = communicator
     labels = [Int32](repeating: 0, count: batchSize)
   }

@@ -14,16 +14,23 @@ public struct EnsembleResult: Codable, Equatable, Sendable {
   /// The rotated TTA views' angle in degrees when the members used them (0: the shifts only, as
   /// in a results.json written before rotated views existed).
   public var ttaRotation: Float
+  /// The factor the TTA views were enlarged by when the members used it (1: none, as in a
+  /// results.json written before enlarged views existed).
+  public var ttaScale: Float
   public var accuracy: Double
   public var macroPrecision: Double
   public var macroRecall: Double
   public var macroF1: Double
 
-  public init(name: String, members: [String], tta: Bool, ttaRotation: Float = 0, report: EvaluationReport) {
+  public init(
+    name: String, members: [String], tta: Bool, ttaRotation: Float = 0, ttaScale: Float = 1,
+    report: EvaluationReport
+  ) {
     self.name = name
     self.members = members
     self.tta = tta
     self.ttaRotation = tta ? ttaRotation : 0
+    self.ttaScale = tta ? ttaScale : 1
     accuracy = report.accuracy
     macroPrecision = report.macroPrecision
     macroRecall = report.macroRecall
@@ -31,17 +38,18 @@ public struct EnsembleResult: Codable, Equatable, Sendable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case name, members, tta, ttaRotation, accuracy, macroPrecision, macroRecall, macroF1
+    case name, members, tta, ttaRotation, ttaScale, accuracy, macroPrecision, macroRecall, macroF1
   }
 
-  /// By hand, so that a results.json without `tta_rotation` reads 0 (an optional field made the
-  /// release build of `digits experiment` crash).
+  /// By hand, so that a results.json without `tta_rotation` or `tta_scale` reads 0 or 1 (an
+  /// optional field made the release build of `digits experiment` crash).
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     name = try c.decode(String.self, forKey: .name)
     members = try c.decode([String].self, forKey: .members)
     tta = try c.decode(Bool.self, forKey: .tta)
     ttaRotation = try c.decodeIfPresent(Float.self, forKey: .ttaRotation) ?? 0
+    ttaScale = try c.decodeIfPresent(Float.self, forKey: .ttaScale) ?? 1
     accuracy = try c.decode(Double.self, forKey: .accuracy)
     macroPrecision = try c.decode(Double.self, forKey: .macroPrecision)
     macroRecall = try c.decode(Double.self, forKey: .macroRecall)
@@ -57,9 +65,14 @@ extension ExperimentReport {
     /// Every member was trained with test-time augmentation, so the ensemble uses it too.
     public var tta: Bool { members.allSatisfy(\.config.tta) }
     /// The rotated views of TTA when every member was tested with the same; 0 otherwise.
-    public var ttaRotation: Float {
-      let rotations = Set(members.map(\.config.ttaRotation))
-      return tta && rotations.count == 1 ? rotations.first! : 0
+    public var ttaRotation: Float { shared(\.ttaRotation, otherwise: 0) }
+    /// The factor TTA's views were enlarged by when every member was tested with the same; 1
+    /// otherwise.
+    public var ttaScale: Float { shared(\.ttaScale, otherwise: 1) }
+
+    private func shared(_ setting: KeyPath<TrainingConfig, Float>, otherwise: Float) -> Float {
+      let values = Set(members.map { $0.config[keyPath: setting] })
+      return tta && values.count == 1 ? values.first! : otherwise
     }
   }
 
@@ -94,8 +107,11 @@ extension ExperimentReport {
       let labels = plan.members.map(\.label)
       let missing = plan.members.filter { !FileManager.default.fileExists(atPath: $0.folder.best) }
       if let testSet, missing.isEmpty {
-        let evaluator = Evaluator(testTimeAugmentation: plan.tta, ttaRotation: plan.ttaRotation)
-        func key(_ member: RunSummary) -> String { "\(plan.tta) \(plan.ttaRotation) \(member.folder.best)" }
+        let evaluator = Evaluator(
+          testTimeAugmentation: plan.tta, ttaRotation: plan.ttaRotation, ttaScale: plan.ttaScale)
+        func key(_ member: RunSummary) -> String {
+          "\(plan.tta) \(plan.ttaRotation) \(plan.ttaScale) \(member.folder.best)"
+        }
         for member in plan.members where outputs[key(member)] == nil {
           let classifier = try Classifier.load(path: member.folder.best)
           let output = try Workers.run(threads) { try evaluator.probabilities(of: classifier, on: testSet) }
@@ -109,7 +125,8 @@ extension ExperimentReport {
           classes: members.map(\.classes).max()!, name: plan.name)
         ensembles.append(
           EnsembleResult(
-            name: plan.name, members: labels, tta: plan.tta, ttaRotation: plan.ttaRotation, report: report))
+            name: plan.name, members: labels, tta: plan.tta, ttaRotation: plan.ttaRotation,
+            ttaScale: plan.ttaScale, report: report))
         continue
       }
       let reason =
@@ -120,6 +137,7 @@ extension ExperimentReport {
         kept.name = plan.name
         // Its members are the plan's, so their configs say which views it used.
         if kept.tta && kept.ttaRotation == 0 { kept.ttaRotation = plan.ttaRotation }
+        if kept.tta && kept.ttaScale == 1 { kept.ttaScale = plan.ttaScale }
         ensembles.append(kept)
         ensembleNotes.append("\(plan.name): from the earlier results.json, as \(reason).")
       } else if let part = Self.largestEarlierPart(of: plan, in: earlier, planned: planned) {

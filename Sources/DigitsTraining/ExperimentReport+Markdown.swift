@@ -189,11 +189,13 @@ extension ExperimentReport {
     return ensemble.members.joined(separator: ", ")
   }
 
-  /// "no", "shifts", or "shifts, rotations ±8.0°": the TTA views the ensemble averaged.
+  /// "no", "shifts", or "shifts, rotations ±8.0°, enlarged ×1.1": the TTA views the ensemble
+  /// averaged.
   static func testViews(_ ensemble: EnsembleResult) -> String {
     guard ensemble.tta else { return "no" }
-    return ensemble.ttaRotation > 0
-      ? "shifts, " + TrainingConfig.rotationsDescription(ensemble.ttaRotation) : "shifts"
+    return
+      (["shifts"] + TrainingConfig.testViewExtras(rotation: ensemble.ttaRotation, scale: ensemble.ttaScale))
+      .joined(separator: ", ")
   }
 
   private var stemSection: [String] {

@@ -46,7 +46,7 @@ extension TrainingConfig {
     note(augment && cleanEpochs != recipe.cleanEpochs, cleanEpochsDescription)
     note(ema != recipe.ema, ema.map { "EMA \($0)" } ?? "no EMA", removes: ema == nil ? "EMA" : nil)
     note(tta != recipe.tta, tta ? "TTA" : "no TTA", removes: tta ? nil : "TTA")
-    note(tta && ttaRotation != recipe.ttaRotation, ttaDescription)
+    note(tta && (ttaRotation != recipe.ttaRotation || ttaScale != recipe.ttaScale), ttaDescription)
     note(zeroInitResidual != recipe.zeroInitResidual, "zero-init residual")
     note(batchSize != recipe.batchSize, "batch \(batchSize)")
     note(patience != recipe.patience, "patience \(patience)")

@@ -180,7 +180,7 @@ public final class Trainer {
       // TTA at the test only: five forward passes per image would make validation cost half an epoch.
       let tester = Evaluator(
         batchSize: evaluator.batchSize, testTimeAugmentation: config.tta, ttaRotation: config.ttaRotation,
-        communicator: communicator)
+        ttaScale: config.ttaScale, communicator: communicator)
       let (measured, probabilities) = try tester.ensembleReport([classifier], on: test, name: classifier.name)
       report = measured
       report?.misclassified = MisclassifiedImage.all(

@@ -61,6 +61,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   public var tta = false
   /// With `tta`, the degrees of two rotated views added to the shifts; 0: shifts only.
   public var ttaRotation: Float = 0
+  /// With `tta`, the factor every view is enlarged by; 1: as it is.
+  public var ttaScale: Float = 1
   /// Data-parallel training: how many processes share each batch (informational: a resume may
   /// use another number), and whether BatchNorm normalises over the whole batch across them.
   public var processes = 1
@@ -119,13 +121,17 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     validationRatio == 0 ? "no validation split" : "validation ratio \(validationRatio)"
   }
 
-  /// "TTA", or "TTA (rotations ±8.0°)" with rotated views.
+  /// "TTA", or "TTA (rotations ±8.0°, enlarged ×1.1)" with rotated or enlarged views.
   var ttaDescription: String {
-    ttaRotation > 0 ? "TTA (\(Self.rotationsDescription(ttaRotation)))" : "TTA"
+    let extras = Self.testViewExtras(rotation: ttaRotation, scale: ttaScale)
+    return extras.isEmpty ? "TTA" : "TTA (\(extras.joined(separator: ", ")))"
   }
 
-  /// "rotations ±8.0°": TTA's rotated views, as the report names them.
-  static func rotationsDescription(_ degrees: Float) -> String { "rotations ±\(degrees)°" }
+  /// ["rotations ±8.0°", "enlarged ×1.1"]: what TTA's views add to the shifts, as the report
+  /// names it.
+  static func testViewExtras(rotation degrees: Float, scale: Float) -> [String] {
+    (degrees > 0 ? ["rotations ±\(degrees)°"] : []) + (scale != 1 ? ["enlarged ×\(scale)"] : [])
+  }
 
   /// "last epoch unaugmented", "last 2 epochs unaugmented".
   var cleanEpochsDescription: String {
@@ -147,6 +153,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     mine.threads = saved.threads
     mine.tta = saved.tta
     mine.ttaRotation = saved.ttaRotation
+    mine.ttaScale = saved.ttaScale
     mine.processes = saved.processes
     mine.bucketMegabytes = saved.bucketMegabytes
     return mine == saved
@@ -157,7 +164,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     case model, stem, epochs, batchSize, learningRate, validationRatio, patience, minDelta, seed,
       trainLimit, threads, dataDirectory, schedule, optimizer, weightDecay, labelSmoothing, augment,
       augmentDegrees, augmentTranslate, augmentScale, augmentSampling, elastic, elasticSigma, cleanEpochs,
-      zeroInitResidual, ema, tta, ttaRotation, cycleMomentum,
+      zeroInitResidual, ema, tta, ttaRotation, ttaScale, cycleMomentum,
       processes, syncBatchNorm,
       bucketMegabytes
   }
@@ -195,6 +202,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     try read(.zeroInitResidual, &zeroInitResidual)
     try read(.tta, &tta)
     try read(.ttaRotation, &ttaRotation)
+    try read(.ttaScale, &ttaScale)
     try read(.cycleMomentum, &cycleMomentum)
     try read(.processes, &processes)
     try read(.syncBatchNorm, &syncBatchNorm)

@@ -99,11 +99,7 @@ struct Train: ParsableCommand {
       "Average the probabilities of each test image and its four one-pixel shifts. Default: the protocol's (paper off, improved on)."
   )
   var tta: Bool?
-  @Option(
-    help: ArgumentHelp(
-      "With TTA, also average the test image rotated by +degrees and -degrees (0: the shifts only).",
-      valueName: "degrees"))
-  var ttaRotation: Float = 0
+  @OptionGroup var testViews: TestViewOptions
   @Option(
     help:
       "Fraction of the 60,000 training images held out for validation (0: train on all of them; early stopping and best.safetensors then follow the training loss)."
@@ -165,21 +161,8 @@ struct Train: ParsableCommand {
     if cleanEpochs > 0 && !augments {
       throw InputProblem("--clean-epochs ends an augmented run; add --augment (or --protocol improved)")
     }
-    try Self.checkTTARotation(ttaRotation, tta: tta ?? TrainingConfig(protocol: `protocol`).tta)
-  }
-
-  /// --tta-rotation is a small angle, and adds views only to TTA's (which `enabling` turns on).
-  static func checkTTARotation(
-    _ degrees: Float, tta: Bool, enabling: String = "--tta (or --protocol improved)"
-  )
-    throws
-  {
-    if !(degrees >= 0 && degrees <= 45) {
-      throw InputProblem("--tta-rotation must be in [0, 45] degrees, got \(degrees)")
-    }
-    if degrees > 0 && !tta {
-      throw InputProblem("--tta-rotation adds views to TTA's; add \(enabling)")
-    }
+    try testViews.check(
+      tta: tta ?? TrainingConfig(protocol: `protocol`).tta, enabling: "--tta (or --protocol improved)")
   }
 
   /// --elastic is a number of pixels, and bends images only on top of the affine augmentation.
@@ -245,7 +228,8 @@ struct Train: ParsableCommand {
     config.zeroInitResidual = zeroInitResidual
     if let ema { config.ema = ema > 0 ? ema : nil }
     if let tta { config.tta = tta }
-    config.ttaRotation = ttaRotation
+    config.ttaRotation = testViews.ttaRotation
+    config.ttaScale = testViews.ttaScale
     config.syncBatchNorm = syncBn
     config.bucketMegabytes = bucketMb
     return config

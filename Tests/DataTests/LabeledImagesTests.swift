@@ -30,4 +30,13 @@ import Testing
       naming: "train-labels-idx1-ubyte"
     ) { _ = try LabeledImages(images: images, labels: labels) }
   }
+
+  @Test func subsetKeepsTheChosenImagesInTheirOrder() throws {
+    let labels = try IDXLabels.parse(IDXBytes.labels([3, 9]), path: "dir/train-labels-idx1-ubyte")
+    let pairs = try LabeledImages(images: images, labels: labels)
+    let swapped = pairs.subset([1, 0, 1])
+    #expect((swapped.count, swapped.rows, swapped.cols, swapped.labels) == (3, 2, 2, [9, 3, 9]))
+    #expect(swapped.pixels == Array(pairs.pixels[4..<8] + pairs.pixels[0..<4] + pairs.pixels[4..<8]))
+    #expect(pairs.subset([]).count == 0)
+  }
 }

@@ -30,6 +30,8 @@ import Testing
     (["--augment-degrees", "15"], ["--augment-degrees", "--augment"]),
     (["--protocol", "improved", "--tta-rotation", "90"], ["--tta-rotation", "90"]),
     (["--tta-rotation", "8"], ["--tta-rotation", "--tta"]),
+    (["--protocol", "improved", "--tta-scale", "3"], ["--tta-scale", "3"]),
+    (["--tta-scale", "1.1"], ["--tta-scale", "--tta"]),
   ])
   func badTrainFlagIsOneLine(flag: [String], mentions: [String]) throws {
     let directory = try TemporaryFolder()
@@ -47,9 +49,20 @@ import Testing
     expectOneLineFailure(result, mentioning: ["missing.safetensors"])
   }
 
-  @Test func rotatedTestViewsNeedTTA() throws {
-    let result = try DigitsProcess.run(["evaluate", "--checkpoint", "any.safetensors", "--tta-rotation", "8"])
-    expectOneLineFailure(result, mentioning: ["--tta-rotation", "--tta"])
+  @Test(arguments: ["--tta-rotation", "--tta-scale"])
+  func otherTestViewsNeedTTA(flag: String) throws {
+    let result = try DigitsProcess.run(["evaluate", "--checkpoint", "any.safetensors", flag, "1.5"])
+    expectOneLineFailure(result, mentioning: [flag, "--tta"])
+  }
+
+  @Test(arguments: [
+    (["--seed", "3"], ["--seed", "--split validation"]),
+    (["--split", "validation", "--val-ratio", "0"], ["--val-ratio", "0"]),
+    (["--split", "train"], ["--split", "train"]),
+  ])
+  func badSplitIsOneLine(flag: [String], mentions: [String]) throws {
+    expectOneLineFailure(
+      try DigitsProcess.run(["evaluate", "--checkpoint", "any.safetensors"] + flag), mentioning: mentions)
   }
 
   @Test func corruptCheckpointIsNamed() throws {

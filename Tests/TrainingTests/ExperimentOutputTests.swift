@@ -99,6 +99,24 @@ import Testing
         JSONSerialization.jsonObject(with: Data(ensemble.stdout.utf8)) as? [String: Any])
       let reported = try #require((results["ensembles"] as? [[String: Any]])?.first)
       #expect(evaluated["accuracy"] as? Double == reported["accuracy"] as? Double, "\(ensemble.stdout)")
+
+      // `--split validation` scores the 90 images seed 1's run held out (30% of 300): the
+      // accuracy its one epoch recorded for them.
+      let seed1 = out.path + "/runs/paper/resnet18/seed-1"
+      let held = try DigitsProcess.run([
+        "evaluate", "--checkpoint", seed1 + "/best.safetensors", "--split", "validation", "--seed", "1",
+        "--data-dir", data, "--json",
+      ])
+      #expect(held.status == 0, "stderr: \(held.stderr)")
+      let heldReport = try #require(
+        JSONSerialization.jsonObject(with: Data(held.stdout.utf8)) as? [String: Any])
+      let history = try String(contentsOfFile: seed1 + "/history.csv", encoding: .utf8)
+      let header = try #require(history.split(separator: "\n").first).split(separator: ",")
+      let lastEpoch = try #require(history.split(separator: "\n").last).split(separator: ",")
+      let column = try #require(header.firstIndex(of: "val_acc"))
+      let recorded = try #require(Double(lastEpoch[column]))
+      #expect(heldReport["count"] as? Int == 90)
+      #expect(abs((heldReport["accuracy"] as? Double ?? -1) - recorded) < 1e-6, "\(held.stdout)")
     }
   }
 

@@ -457,7 +457,10 @@ import Testing
         tta: true, report: metrics),
       EnsembleResult(
         name: "paper resnet34: 2 seeds", members: ["paper resnet34 seed 0", "paper resnet34 seed 1"],
-        tta: false, ttaRotation: 8, report: metrics),
+        tta: false, ttaRotation: 8, ttaScale: 1.1, report: metrics),
+      EnsembleResult(
+        name: "enlarged: 2 seeds", members: ["enlarged seed 0", "enlarged seed 1"], tta: true, ttaScale: 1.1,
+        report: metrics),
     ]
     let markdown = report.markdown
     #expect(markdown.contains("| \(rotated): 2 seeds | seeds 0, 1 | shifts, rotations ±8.0° | 95.00 |"))
@@ -467,19 +470,23 @@ import Testing
       ))
     #expect(
       markdown.contains("| paper resnet34: 2 seeds | seeds 0, 1 | no | 95.00 |"), "no rotation without TTA")
-    #expect(report.ensembles[2].ttaRotation == 0)
+    #expect(report.ensembles[2].ttaRotation == 0 && report.ensembles[2].ttaScale == 1)
+    #expect(markdown.contains("| enlarged: 2 seeds | seeds 0, 1 | shifts, enlarged ×1.1 | 95.00 |"))
 
     // A results.json written before rotated views has no tta_rotation: the shifts only.
     let older = try decodeJSON(
       EnsembleResult.self,
       from: #"{"name": "a", "members": [], "tta": true, "accuracy": 1, "macro_precision": 1, "#
         + #""macro_recall": 1, "macro_f1": 1}"#)
-    #expect(older.tta && older.ttaRotation == 0)
+    #expect(older.tta && older.ttaRotation == 0 && older.ttaScale == 1)
   }
 
   @Test func anEnsembleKeptFromAResultsJSONWithoutTTARotationTakesItFromItsMembers() throws {
     let rotated = [0, 1].map { seed in
-      Self.run(.improved, model: .resnet50, seed: UInt64(seed), accuracy: 0.995) { $0.ttaRotation = 8 }
+      Self.run(.improved, model: .resnet50, seed: UInt64(seed), accuracy: 0.995) {
+        $0.ttaRotation = 8
+        $0.ttaScale = 1.1
+      }
     }
     var report = ExperimentReport(runs: rotated)
     let plan = try #require(report.ensemblePlans.first)
@@ -491,8 +498,8 @@ import Testing
     #expect(older.ttaRotation == 0)
     try report.evaluateEnsembles(earlier: [older])
     let kept = try #require(report.ensembles.first)
-    #expect(kept.name == plan.name && kept.ttaRotation == 8)
-    #expect(report.markdown.contains("| seeds 0, 1 | shifts, rotations ±8.0° | 99.00 |"))
+    #expect(kept.name == plan.name && kept.ttaRotation == 8 && kept.ttaScale == 1.1)
+    #expect(report.markdown.contains("| seeds 0, 1 | shifts, rotations ±8.0°, enlarged ×1.1 | 99.00 |"))
   }
 
   @Test func anEnsembleOfEveryModelWithNewRunsKeepsTheLargestEarlierOneUnderItsOwnName() throws {

@@ -207,12 +207,8 @@ import Testing
     cycled.cycleMomentum = true
     #expect(try decodeJSON(TrainingConfig.self, from: encodeJSON(cycled)) == cycled)
     #expect(!cycled.isResumable(from: config))
-    var json = try JSONSerialization.jsonObject(with: Data(encodeJSON(config).utf8)) as! [String: Any]
-    #expect(json.removeValue(forKey: "cycle_momentum") as? Bool == false)
-    let older = try decodeJSON(
-      TrainingConfig.self, from: String(decoding: JSONSerialization.data(withJSONObject: json), as: UTF8.self)
-    )
-    #expect(older == config)
+    let older = try Self.read(without: ["cycle_momentum"], config)
+    #expect(older.present && older.config == config)
   }
 
   @Test func augmentationSamplingIsPartOfTheRecipe() throws {
@@ -227,12 +223,8 @@ import Testing
     #expect(nearest.recipeChanges.map(\.description) == ["nearest augmentation sampling"])
     #expect(
       nearest.ablatedIngredient == nil && nearest.recipeSummary.contains("augment (nearest, elastic 36.0"))
-    var json = try JSONSerialization.jsonObject(with: Data(encodeJSON(recipe).utf8)) as! [String: Any]
-    #expect(json.removeValue(forKey: "augment_sampling") as? String == "bilinear")
-    let older = try decodeJSON(
-      TrainingConfig.self, from: String(decoding: JSONSerialization.data(withJSONObject: json), as: UTF8.self)
-    )
-    #expect(older == recipe)
+    let older = try Self.read(without: ["augment_sampling"], recipe)
+    #expect(older.present && older.config == recipe)
   }
 
   @Test func zeroInitResidualIsPartOfTheRecipe() throws {
@@ -243,15 +235,26 @@ import Testing
     #expect(!zeroed.isResumable(from: recipe))
     #expect(zeroed.recipeChanges.map(\.description) == ["zero-init residual"])
     #expect(zeroed.ablatedIngredient == nil && zeroed.recipeSummary.contains("zero-init residual"))
-    var json = try JSONSerialization.jsonObject(with: Data(encodeJSON(recipe).utf8)) as! [String: Any]
-    #expect(json.removeValue(forKey: "zero_init_residual") as? Bool == false)
-    let older = try decodeJSON(
-      TrainingConfig.self, from: String(decoding: JSONSerialization.data(withJSONObject: json), as: UTF8.self)
-    )
-    #expect(older == recipe)
+    let older = try Self.read(without: ["zero_init_residual"], recipe)
+    #expect(older.present && older.config == recipe)
   }
 
-  @Test func rotatedTestViewsArePartOfTheRecipe() throws {
+  @Test func anEnlargedViewGrowsTheImageAboutItsCentreAndStillShiftsByWholePixels() {
+    // 5x5, centre (2, 2): one lit pixel a column right of the centre. Enlarged twice, the pixel
+    // two columns right of the centre reads it, and the one between reads half of it.
+    var image = [Float](repeating: 0, count: 25)
+    image[2 * 5 + 3] = 1
+    let views = TestTimeAugmentation.views(scale: 2)
+    func row2(_ view: AffineDistortion) -> [Float] {
+      var out = [Float](repeating: -1, count: 25)
+      TestTimeAugmentation.apply(view, to: image, count: 1, rows: 5, cols: 5, background: 0, into: &out)
+      return Array(out[10..<15])
+    }
+    #expect(row2(views[0]) == [0, 0, 0, 0.5, 1])
+    #expect(row2(views[1]) == [0, 0, 0, 0, 0.5], "shifted one pixel right after enlarging")
+  }
+
+  @Test func rotatedAndEnlargedTestViewsArePartOfTheRecipe() throws {
     let recipe = TrainingConfig(protocol: .improved, threads: 1)
     var rotated = recipe
     rotated.ttaRotation = 8
@@ -262,12 +265,15 @@ import Testing
     let angles = TestTimeAugmentation.views(rotation: 8).map(\.angle)
     #expect(angles == [0, 0, 0, 0, 0, radians, -radians])
     #expect(TestTimeAugmentation.views().count == 5)
-    var json = try JSONSerialization.jsonObject(with: Data(encodeJSON(recipe).utf8)) as! [String: Any]
-    #expect(json.removeValue(forKey: "tta_rotation") as? Double == 0)
-    let older = try decodeJSON(
-      TrainingConfig.self, from: String(decoding: JSONSerialization.data(withJSONObject: json), as: UTF8.self)
-    )
-    #expect(older == recipe)
+    var enlarged = rotated
+    enlarged.ttaScale = 1.1
+    #expect(try decodeJSON(TrainingConfig.self, from: encodeJSON(enlarged)) == enlarged)
+    #expect(enlarged.recipeChanges.map(\.description) == ["TTA (rotations ±8.0°, enlarged ×1.1)"])
+    enlarged.ttaRotation = 0
+    #expect(enlarged.recipeChanges.map(\.description) == ["TTA (enlarged ×1.1)"])
+    #expect(TestTimeAugmentation.views(rotation: 8, scale: 1.1).allSatisfy { $0.scale == 1.1 })
+    let older = try Self.read(without: ["tta_rotation", "tta_scale"], recipe)
+    #expect(older.present && older.config == recipe)
   }
 
   @Test func affineRangesArePartOfTheRecipe() throws {
@@ -287,14 +293,8 @@ import Testing
     milder.augment = false
     #expect(milder.recipeChanges.map(\.description) == ["no augmentation"])
     // A run written before the keys existed used the standard ranges.
-    var json = try JSONSerialization.jsonObject(with: Data(encodeJSON(recipe).utf8)) as! [String: Any]
-    for key in ["augment_degrees", "augment_translate", "augment_scale"] {
-      #expect(json.removeValue(forKey: key) != nil, "config.json lacks \(key)")
-    }
-    let older = try decodeJSON(
-      TrainingConfig.self, from: String(decoding: JSONSerialization.data(withJSONObject: json), as: UTF8.self)
-    )
-    #expect(older == recipe)
+    let older = try Self.read(without: ["augment_degrees", "augment_translate", "augment_scale"], recipe)
+    #expect(older.present && older.config == recipe)
   }
 
   @Test func elasticDistortionIsPartOfTheRecipe() throws {
@@ -322,13 +322,20 @@ import Testing
     #expect(none.recipeChanges.map(\.description) == ["no elastic distortion"])
     #expect(none.ablatedIngredient == "elastic distortion")
     // A run written before the keys existed had no elastic distortion.
-    var json = try JSONSerialization.jsonObject(with: Data(encodeJSON(recipe).utf8)) as! [String: Any]
-    #expect(json.removeValue(forKey: "elastic") as? Double == 36)
-    #expect(json.removeValue(forKey: "elastic_sigma") as? Double == 6)
-    let older = try decodeJSON(
-      TrainingConfig.self, from: String(decoding: JSONSerialization.data(withJSONObject: json), as: UTF8.self)
-    )
-    #expect(older == none)
+    let older = try Self.read(without: ["elastic", "elastic_sigma"], recipe)
+    #expect(older.present && older.config == none)
   }
 
+  /// `config` as a config.json written before `keys` existed reads: whether its JSON had every
+  /// one of them, and the config read back without them.
+  static func read(without keys: [String], _ config: TrainingConfig) throws -> (
+    present: Bool, config: TrainingConfig
+  ) {
+    var json = try JSONSerialization.jsonObject(with: Data(encodeJSON(config).utf8)) as! [String: Any]
+    let present = keys.allSatisfy { json.removeValue(forKey: $0) != nil }
+    let read = try decodeJSON(
+      TrainingConfig.self, from: String(decoding: JSONSerialization.data(withJSONObject: json), as: UTF8.self)
+    )
+    return (present, read)
+  }
 }

@@ -148,17 +148,18 @@ final class CancelAfter: TrainingObserver {
     let first = try Self.train(config, folder)
     let history = try Self.historyWithoutTime(folder)
     config.ttaRotation = 10
+    config.ttaScale = 1.2
     let again = try Self.train(config, folder, resume: true)
     #expect(try Self.historyWithoutTime(folder) == history)
     #expect(again.report?.withoutTTA == first.report?.withoutTTA && again.report?.withoutTTA != nil)
-    let expected = try Evaluator(testTimeAugmentation: true, ttaRotation: 10).report(
+    let expected = try Evaluator(testTimeAugmentation: true, ttaRotation: 10, ttaScale: 1.2).report(
       again.classifier, on: Self.data.test!)
     #expect(
       again.report?.confusionMatrix == expected.confusionMatrix && again.report?.accuracy == expected.accuracy
     )
     let saved = try decodeJSON(
       TrainingConfig.self, from: String(contentsOfFile: folder.config, encoding: .utf8))
-    #expect(saved.ttaRotation == 10)
+    #expect(saved.ttaRotation == 10 && saved.ttaScale == 1.2)
   }
 
   @Test func resumingWithOtherSettingsIsRefused() throws {
