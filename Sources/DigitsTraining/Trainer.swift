@@ -83,10 +83,13 @@ public final class Trainer {
       epoch: 0, iteration: 0, generator: batches.generator,
       earlyStopping: EarlyStopping(patience: config.patience, minDelta: config.minDelta), plateauHalvings: 0)
     if resume, let folder {
-      (state, history) = try restore(folder, model: model, optimizer: optimizer, average: average)
+      let saved: TrainingConfig
+      (state, history, saved) = try restore(folder, model: model, optimizer: optimizer, average: average)
       batches.generator = state.generator
-      // The settings this run now goes on with (a resume may change the epochs, threads, TTA).
-      if let writing { try writeAtomically(encodeJSON(config), to: writing.config) }
+      // The settings this run now goes on with (a resume may change the epochs and threads); the
+      // test's views go in with the test that uses them, so that an interrupted test leaves
+      // config.json describing metrics.json.
+      if let writing { try writeAtomically(encodeJSON(config.withTestViews(of: saved)), to: writing.config) }
     } else if let writing {
       try writing.create()
       try writeAtomically(encodeJSON(config), to: writing.config)
@@ -198,7 +201,10 @@ public final class Trainer {
     report?.trainMachine = .current()
     if let report { try events?.test(report, lastIteration: state.iteration) }
     try events?.flush()
-    if let folder = writing, let report { try writeAtomically(encodeJSON(report), to: folder.metrics) }
+    if let folder = writing, let report {
+      try writeAtomically(encodeJSON(config), to: folder.config)
+      try writeAtomically(encodeJSON(report), to: folder.metrics)
+    }
     return TrainingOutcome(classifier: classifier, history: history, report: report)
   }
 
@@ -245,7 +251,7 @@ public final class Trainer {
   /// Loads the resume state and the history up to its epoch (rows written after it by an
   /// interrupted epoch are dropped: that epoch runs again, identically).
   private func restore(_ folder: RunFolder, model: ResNet, optimizer: any Optimizer, average: WeightAverage?)
-    throws -> (ResumeState, TrainingHistory)
+    throws -> (ResumeState, TrainingHistory, saved: TrainingConfig)
   {
     guard let text = try? String(contentsOfFile: folder.config, encoding: .utf8),
       let saved = try? decodeJSON(TrainingConfig.self, from: text)
@@ -253,10 +259,14 @@ public final class Trainer {
       throw TrainingError.cannotResume(
         path: folder.config, reason: "no readable config.json; start without --resume")
     }
-    guard config.isResumable(from: saved) else {
+    let conflicts = config.resumeConflicts(with: saved)
+    guard conflicts.isEmpty else {
+      let named = conflicts.map { "\($0.key) \($0.saved), now \($0.now)" }.joined(separator: "; ")
       throw TrainingError.cannotResume(
         path: folder.config,
-        reason: "the run was started with other settings (only --epochs and --threads may change)")
+        reason:
+          "the run was started with other settings (\(named)); only --epochs, --threads and the TTA flags may change"
+      )
     }
     guard FileManager.default.fileExists(atPath: folder.resumeState) else {
       throw TrainingError.cannotResume(
@@ -273,6 +283,6 @@ public final class Trainer {
       throw TrainingError.cannotResume(
         path: folder.history, reason: "it has fewer epochs than the saved state")
     }
-    return (state, history)
+    return (state, history, saved)
   }
 }

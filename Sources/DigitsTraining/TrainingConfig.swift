@@ -1,6 +1,7 @@
 import DigitsData
 import DigitsKernels
 import DigitsModels
+import Foundation
 
 /// Everything that decides a training run; saved as config.json in the run folder, and
 /// checked on `--resume` so a run is only continued with the settings it started with.
@@ -147,16 +148,37 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   /// The settings a resumed run must share with the one it continues (all but the epoch
   /// budget, which a resume may extend, the thread count, and TTA, which changes only the test:
   /// a finished run resumed with other views is tested again).
-  public func isResumable(from saved: TrainingConfig) -> Bool {
-    var mine = self
+  public func isResumable(from saved: TrainingConfig) -> Bool { resumeConflicts(with: saved).isEmpty }
+
+  /// The config.json keys, with their saved and present values as JSON, of the settings that
+  /// keep this run from resuming `saved`; empty when it can.
+  public func resumeConflicts(with saved: TrainingConfig) -> [(key: String, saved: String, now: String)] {
+    var mine = withTestViews(of: saved)
     mine.epochs = saved.epochs
     mine.threads = saved.threads
-    mine.tta = saved.tta
-    mine.ttaRotation = saved.ttaRotation
-    mine.ttaScale = saved.ttaScale
     mine.processes = saved.processes
     mine.bucketMegabytes = saved.bucketMegabytes
-    return mine == saved
+    guard mine != saved else { return [] }
+    let (before, after) = (saved.jsonFields, mine.jsonFields)
+    return Set(before.keys).union(after.keys).sorted().compactMap { key in
+      before[key] == after[key] ? nil : (key, before[key] ?? "none", after[key] ?? "none")
+    }
+  }
+
+  /// This config with the test-time views of `other` (`tta`, `ttaRotation`, `ttaScale`).
+  public func withTestViews(of other: TrainingConfig) -> TrainingConfig {
+    var mixed = self
+    (mixed.tta, mixed.ttaRotation, mixed.ttaScale) = (other.tta, other.ttaRotation, other.ttaScale)
+    return mixed
+  }
+
+  /// config.json's keys and each value as JSON text.
+  private var jsonFields: [String: String] {
+    let object = try? JSONSerialization.jsonObject(with: Data(encodeJSON(self).utf8))
+    return ((object as? [String: Any]) ?? [:]).mapValues { value in
+      let data = try? JSONSerialization.data(withJSONObject: value, options: .fragmentsAllowed)
+      return data.map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
+    }
   }
 
   enum CodingKeys: String, CodingKey {

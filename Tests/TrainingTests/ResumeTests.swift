@@ -149,6 +149,14 @@ final class CancelAfter: TrainingObserver {
     let history = try Self.historyWithoutTime(folder)
     config.ttaRotation = 10
     config.ttaScale = 1.2
+    // Views that test nothing (no test set) are not recorded: config.json keeps describing
+    // metrics.json, as it does when a test with other views is interrupted.
+    let untested = try Trainer(config: config, folder: folder).train(
+      TrainingData(train: Self.data.train, test: nil), resume: true)
+    #expect(untested.report == nil)
+    let kept = try decodeJSON(
+      TrainingConfig.self, from: String(contentsOfFile: folder.config, encoding: .utf8))
+    #expect(kept.ttaRotation == 0 && kept.ttaScale == 1)
     let again = try Self.train(config, folder, resume: true)
     #expect(try Self.historyWithoutTime(folder) == history)
     #expect(again.report?.withoutTTA == first.report?.withoutTTA && again.report?.withoutTTA != nil)
@@ -169,8 +177,12 @@ final class CancelAfter: TrainingObserver {
     defer { try? FileManager.default.removeItem(atPath: folder.path) }
     _ = try Self.train(config, folder)
     config.learningRate = 0.5
-    #expect(throws: TrainingError.self) {
+    config.epochs = 2
+    let error = #expect(throws: TrainingError.self) {
       try Self.train(config, folder, resume: true)
     }
+    // It names the setting, and only that one (the epochs may change).
+    let message = "\(error.map { $0 as Any } ?? "")"
+    #expect(message.contains("learning_rate 0.001, now 0.5") && !message.contains("epochs 1"), "\(message)")
   }
 }
