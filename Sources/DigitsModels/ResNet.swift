@@ -105,7 +105,9 @@ public final class ResNet: Layer {
   }
 
   public func backward(_ gradOutput: Tensor, context: ExecutionContext) -> Tensor {
-    network.backward(gradOutput, context: context)
+    // The gradient an earlier backward pass returned is no longer read.
+    context.gradients.reclaimAll()
+    return network.backward(gradOutput, context: context)
   }
 
   /// For each top-level layer and each residual block, the lowest parameter-arena offset of its

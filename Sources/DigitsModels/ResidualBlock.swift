@@ -6,8 +6,8 @@ import DigitsNN
 public final class ResidualBlock: Layer {
   public let main: Sequential
   public let downsample: Sequential?
-  private let output = Tensor()
-  private let gradJoin = Tensor()
+  /// The last forward's output: the main branch's output tensor, joined in place.
+  private var output = Tensor()
 
   /// The BN that closes the main branch (bn2 of a BasicBlock, bn3 of a Bottleneck).
   var lastNorm: BatchNorm2d {
@@ -97,16 +97,19 @@ public final class ResidualBlock: Layer {
     }
     let branch = main.forward(input, context: context)
     let identity = downsample?.forward(input, context: context) ?? input
-    output.resize(like: branch)
-    context.timed(.activation, "forward") {
-      addReluForward(output: output.data, branch.data, identity.data, count: branch.count)
+    // The join overwrites the branch's last BatchNorm output, which nothing reads after it (that
+    // norm has no ReLU of its own, so its backward reads only its input): a tensor less per block.
+    precondition(!lastNorm.fusedReLU, "the join's ReLU follows the branch's last norm")
+    context.timed(.activation, "forward", work: .floats(3 * branch.count, flops: 2 * Double(branch.count))) {
+      addReluForward(output: branch.data, branch.data, identity.data, count: branch.count)
     }
+    output = branch
     return output
   }
 
   public func backward(_ gradOutput: Tensor, context: ExecutionContext) -> Tensor {
-    gradJoin.resize(like: output)
-    context.timed(.activation, "backward") {
+    let gradJoin = context.gradients.take(like: output)
+    context.timed(.activation, "backward", work: .floats(3 * output.count, flops: Double(output.count))) {
       reluBackward(
         gradInput: gradJoin.data, gradOutput: gradOutput.data, output: output.data, count: output.count)
     }
@@ -114,6 +117,8 @@ public final class ResidualBlock: Layer {
     // onto it in its GEMM, with no pass of its own to sum the two. With an identity shortcut
     // that sum lands in gradJoin, which the branch's last layer has read by then.
     let gradShortcut = downsample?.backward(gradJoin, context: context) ?? gradJoin
-    return main.backward(gradJoin, accumulatingInputGradientInto: gradShortcut, context: context)
+    let gradInput = main.backward(gradJoin, accumulatingInputGradientInto: gradShortcut, context: context)
+    if gradJoin !== gradInput { context.gradients.giveBack(gradJoin) }
+    return gradInput
   }
 }

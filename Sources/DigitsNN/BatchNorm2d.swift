@@ -15,7 +15,6 @@ public final class BatchNorm2d: Layer {
   public let batchesTracked: Parameter
 
   private let output = Tensor()
-  private let gradInput = Tensor()
   private var input: Tensor?
   /// Mean and 1/sqrt(var + eps) the last forward normalised with (batch or running).
   private let mean: UnsafeMutablePointer<Float>
@@ -25,6 +24,9 @@ public final class BatchNorm2d: Layer {
   /// Rows the last training forward's statistics covered: this batch's, or the whole group's
   /// under synchronised BatchNorm.
   private var groupRows = 0
+
+  /// Elements of the last pass's input (for the profile's roofline).
+  var lastCount: Int { output.count }
 
   public init(
     parameters: ParameterArena, buffers: ParameterArena, name: String, channels: Int,
@@ -107,7 +109,7 @@ public final class BatchNorm2d: Layer {
 
   public func backward(_ gradOutput: Tensor, context: ExecutionContext) -> Tensor {
     guard let input else { preconditionFailure("BatchNorm2d.backward before forward") }
-    gradInput.resize(like: input)
+    let gradInput = context.gradients.take(like: input)
     batchNormBackward(
       gradInput: gradInput.data, gradGamma: weight.gradient, gradBeta: bias.gradient,
       gradOutput: gradOutput.data, input: input.data, output: output.data, mean: mean,

@@ -24,9 +24,10 @@ extension Conv2d {
       if let bias {
         for channel in 0..<outputChannels { shift[channel] += bias.value[channel] * scale[channel] }
       }
-      scaleRows(kernelScratch, weight.value, rows: outputChannels, columns: g.columnWidth, by: scale)
+      let foldedWeight = kernelScratch(context)
+      scaleRows(foldedWeight, weight.value, rows: outputChannels, columns: g.columnWidth, by: scale)
       foldedConvForward(
-        output: output.data, input: input.data, weight: kernelScratch, shift: shift,
+        output: output.data, input: input.data, weight: foldedWeight, shift: shift,
         residual: residual?.data, relu: relu, geometry: g, workspace: workspace(g, context))
     }
     self.input = nil

@@ -13,13 +13,9 @@ public final class Conv2d: Layer {
   public var computesInputGradient = true
 
   let output = Tensor()
-  private let gradInput = Tensor()
   var input: Tensor?
   /// The shapes of the last forward pass.
   public internal(set) var geometry: ConvGeometry?
-  /// Scratch of the weight's size: in training the flipped kernel [I, KH, KW, O] for the
-  /// stride-1 input gradient (see TransposedConvolution), in inference the BN-folded kernel.
-  let kernelScratch: UnsafeMutablePointer<Float>
 
   public init(
     _ arena: ParameterArena, name: String, inputChannels: Int, outputChannels: Int,
@@ -35,7 +31,6 @@ public final class Conv2d: Layer {
       qualified(name, "weight"), torchShape: [outputChannels, inputChannels, kernelSize.0, kernelSize.1],
       layout: .convolution)
     self.bias = bias ? arena.register(qualified(name, "bias"), torchShape: [outputChannels]) : nil
-    kernelScratch = .allocate(capacity: weight.count)
   }
 
   /// A square kernel with the same stride and padding along both axes.
@@ -65,7 +60,8 @@ public final class Conv2d: Layer {
 
   public func backward(_ gradOutput: Tensor, context: ExecutionContext) -> Tensor {
     guard let input else { preconditionFailure("Conv2d.backward before forward") }
-    if computesInputGradient { gradInput.resize(like: input) }
+    // The network's first layer returns an empty gradient.
+    let gradInput = computesInputGradient ? context.gradients.take(like: input) : Tensor()
     backward(
       gradOutput, inputGradient: computesInputGradient ? gradInput : nil, accumulate: false, context: context)
     return gradInput
@@ -87,11 +83,8 @@ public final class Conv2d: Layer {
     conv2dBackward(
       gradInput: inputGradient?.data, gradWeight: weight.gradient, gradBias: bias?.gradient,
       gradOutput: gradOutput.data, input: input.data, weight: weight.value, geometry: g,
-      workspace: workspace(g, context), flippedWeight: kernelScratch, accumulateInputGradient: accumulate)
-  }
-
-  deinit {
-    kernelScratch.deallocate()
+      workspace: workspace(g, context), flippedWeight: kernelScratch(context),
+      accumulateInputGradient: accumulate)
   }
 
   /// The shapes of a forward pass over `input`.
@@ -112,5 +105,11 @@ public final class Conv2d: Layer {
 
   func workspace(_ g: ConvGeometry, _ context: ExecutionContext) -> UnsafeMutablePointer<Float> {
     context.workspace(g.convolutionWorkspaceCount)
+  }
+
+  /// Scratch of the weight's size: in training the flipped kernel [I, KH, KW, O] for the
+  /// stride-1 input gradient (see TransposedConvolution), in inference the BN-folded kernel.
+  func kernelScratch(_ context: ExecutionContext) -> UnsafeMutablePointer<Float> {
+    context.kernelScratch(weight.count)
   }
 }

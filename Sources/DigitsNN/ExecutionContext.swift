@@ -14,8 +14,10 @@ public final class ExecutionContext {
   /// Called after each layer of a `Sequential` has run backward (its parameter gradients are
   /// then final), e.g. to start all-reducing them while the layers before it still run.
   public var backwardFinished: ((any Layer) -> Void)?
-  private var workspaceCapacity = 0
-  private var workspaceStorage = UnsafeMutablePointer<Float>.allocate(capacity: 0)
+  /// The tensors input gradients are written into (training).
+  public let gradients = GradientPool()
+  private let workspaceBuffer = ScratchBuffer()
+  private let kernelBuffer = ScratchBuffer()
 
   public init(training: Bool = true) {
     self.training = training
@@ -30,16 +32,29 @@ public final class ExecutionContext {
     inference = true
   }
 
-  deinit { workspaceStorage.deallocate() }
-
   /// A scratch buffer of at least `count` floats, valid until the next call.
-  public func workspace(_ count: Int) -> UnsafeMutablePointer<Float> {
-    if count > workspaceCapacity {
-      workspaceStorage.deallocate()
-      workspaceStorage = .allocate(capacity: count)
-      workspaceCapacity = count
+  public func workspace(_ count: Int) -> UnsafeMutablePointer<Float> { workspaceBuffer.floats(count) }
+
+  /// A second scratch buffer, of a conv's weight size: the flipped kernel of its input gradient
+  /// or the BatchNorm-folded kernel, written afresh by every pass that uses it, so one buffer
+  /// serves every layer instead of one per conv. Valid until the next call.
+  public func kernelScratch(_ count: Int) -> UnsafeMutablePointer<Float> { kernelBuffer.floats(count) }
+}
+
+/// Floats that grow to the largest size asked of them and are reused from then on.
+final class ScratchBuffer {
+  private var capacity = 0
+  private var storage = UnsafeMutablePointer<Float>.allocate(capacity: 0)
+
+  deinit { storage.deallocate() }
+
+  func floats(_ count: Int) -> UnsafeMutablePointer<Float> {
+    if count > capacity {
+      storage.deallocate()
+      storage = .allocate(capacity: count)
+      capacity = count
     }
-    return workspaceStorage
+    return storage
   }
 }
 

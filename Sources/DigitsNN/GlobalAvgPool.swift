@@ -3,8 +3,13 @@ import DigitsKernels
 /// torch.nn.AdaptiveAvgPool2d(1) followed by flatten: [N, H, W, C] → [N, C].
 public final class GlobalAvgPool: Layer {
   private let output = Tensor()
-  private let gradInput = Tensor()
   private var inputShape = (batch: 0, height: 0, width: 0, channels: 0)
+
+  /// Elements of the last pass's input and output (for the profile's roofline).
+  var lastCounts: (input: Int, output: Int) {
+    let s = inputShape
+    return (s.batch * s.height * s.width * s.channels, s.batch * s.channels)
+  }
 
   public init() {}
 
@@ -19,7 +24,8 @@ public final class GlobalAvgPool: Layer {
 
   public func backward(_ gradOutput: Tensor, context: ExecutionContext) -> Tensor {
     let s = inputShape
-    gradInput.resize(batch: s.batch, height: s.height, width: s.width, channels: s.channels)
+    let gradInput = context.gradients.take(
+      batch: s.batch, height: s.height, width: s.width, channels: s.channels)
     globalAvgPoolBackward(
       gradInput: gradInput.data, gradOutput: gradOutput.data, batch: s.batch, spatial: s.height * s.width,
       channels: s.channels)

@@ -8,8 +8,10 @@ public final class Linear: Layer {
   public let bias: Parameter?
 
   private let output = Tensor()
-  private let gradInput = Tensor()
   private var input: Tensor?
+
+  /// Rows of the last pass (for the profile's roofline).
+  var lastBatch: Int { input?.batch ?? 0 }
 
   public init(
     _ arena: ParameterArena, name: String, inputFeatures: Int, outputFeatures: Int, bias: Bool = true
@@ -33,7 +35,7 @@ public final class Linear: Layer {
 
   public func backward(_ gradOutput: Tensor, context: ExecutionContext) -> Tensor {
     guard let input else { preconditionFailure("Linear.backward before forward") }
-    gradInput.resize(like: input)
+    let gradInput = context.gradients.take(like: input)
     linearBackward(
       gradInput: gradInput.data, gradWeight: weight.gradient, gradBias: bias?.gradient,
       gradOutput: gradOutput.data, input: input.data, weight: weight.value, batch: input.batch,

@@ -7,12 +7,17 @@ public final class MaxPool2d: Layer {
   public let padding: Int
 
   private let output = Tensor()
-  private let gradInput = Tensor()
   private var argmax = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
   private var argmaxCapacity = 0
   private var geometry: PoolGeometry?
   /// Eval-mode forward passes skip the argmax, which only backward reads.
   private var recordedArgmax = false
+
+  /// Elements of the last pass's input and output (for the profile's roofline).
+  var lastCounts: (input: Int, output: Int) {
+    guard let g = geometry else { return (0, 0) }
+    return (g.batch * g.height * g.width * g.channels, g.outputCount)
+  }
 
   public init(kernelSize: Int, stride: Int, padding: Int = 0) {
     self.kernelSize = kernelSize
@@ -42,7 +47,8 @@ public final class MaxPool2d: Layer {
   public func backward(_ gradOutput: Tensor, context: ExecutionContext) -> Tensor {
     guard let g = geometry else { preconditionFailure("MaxPool2d.backward before forward") }
     precondition(recordedArgmax, "MaxPool2d.backward after an eval-mode forward")
-    gradInput.resize(batch: g.batch, height: g.height, width: g.width, channels: g.channels)
+    let gradInput = context.gradients.take(
+      batch: g.batch, height: g.height, width: g.width, channels: g.channels)
     maxPoolBackward(gradInput: gradInput.data, gradOutput: gradOutput.data, argmax: argmax, geometry: g)
     return gradInput
   }

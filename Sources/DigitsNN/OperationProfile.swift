@@ -29,15 +29,62 @@ public final class OperationProfile {
   /// Runs `body` and files its time under `label()`, asked once `body` has run.
   @discardableResult
   public func measure<T>(_ body: () throws -> T, filedUnder label: () -> String) rethrows -> T {
-    let start = DispatchTime.now().uptimeNanoseconds
-    defer {
-      let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-      add(label(), seconds: elapsed)
-    }
-    return try body()
+    let (result, elapsed) = try Self.clocked(body)
+    add(label(), seconds: elapsed)
+    return result
   }
 
-  public func reset() { seconds = [:] }
+  /// `body`'s result and its wall time in seconds.
+  @inlinable
+  public static func clocked<T>(_ body: () throws -> T) rethrows -> (result: T, seconds: Double) {
+    let start = DispatchTime.now().uptimeNanoseconds
+    let result = try body()
+    return (result, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+  }
+
+  /// Time and work per roofline row and direction, for operations that say what they computed
+  /// (`WorkMeasuring` layers, and those timed with an explicit `OperationWork`).
+  public private(set) var rows: [RowKey: RowTotals] = [:]
+
+  /// A roofline row ("conv 3x3 s1 64→64 @14x14", "batch norm") in one direction.
+  public struct RowKey: Hashable, Sendable {
+    public var row: String
+    public var direction: String
+
+    public init(row: String, direction: String) {
+      self.row = row
+      self.direction = direction
+    }
+  }
+
+  public struct RowTotals: Sendable, Equatable {
+    public var seconds = 0.0
+    public var flops = 0.0
+    public var bytes = 0.0
+    /// Passes filed here: layers of this shape × steps.
+    public var calls = 0
+    /// What ran them, e.g. a conv's algorithm; several joined by "/" when they differ.
+    public var detail: String?
+  }
+
+  public func add(
+    row: String, direction: String, seconds elapsed: Double, work: OperationWork, detail: String?
+  ) {
+    var totals = rows[RowKey(row: row, direction: direction), default: RowTotals()]
+    totals.seconds += elapsed
+    totals.flops += work.flops
+    totals.bytes += work.bytes
+    totals.calls += 1
+    if let detail, !(totals.detail?.split(separator: "/").contains(Substring(detail)) ?? false) {
+      totals.detail = totals.detail.map { $0 + "/" + detail } ?? detail
+    }
+    rows[RowKey(row: row, direction: direction)] = totals
+  }
+
+  public func reset() {
+    seconds = [:]
+    rows = [:]
+  }
 }
 
 extension Layer {
@@ -58,9 +105,16 @@ extension Layer {
 extension ExecutionContext {
   /// Runs `body`, timing it under "<kind> <direction>" when this context profiles.
   @inlinable
-  public func timed<T>(_ kind: OperationProfile.Kind?, _ direction: String, _ body: () -> T) -> T {
+  public func timed<T>(
+    _ kind: OperationProfile.Kind?, _ direction: String, work: OperationWork? = nil, _ body: () -> T
+  ) -> T {
     guard let profile, let kind else { return body() }
-    return profile.measure(kind.rawValue + " " + direction, body)
+    let (result, elapsed) = OperationProfile.clocked(body)
+    profile.add(kind.rawValue + " " + direction, seconds: elapsed)
+    if let work {
+      profile.add(row: kind.rawValue, direction: direction, seconds: elapsed, work: work, detail: nil)
+    }
+    return result
   }
 
   /// Runs `body`, a pass of `layer`, timing it under the layer's kind and `direction` when this
@@ -69,10 +123,14 @@ extension ExecutionContext {
   @inlinable
   public func timed<T>(_ layer: any Layer, _ direction: String, _ body: () -> T) -> T {
     guard let profile, let kind = layer.operationKind else { return body() }
-    return profile.measure(body) {
-      let label = kind.rawValue + " " + direction
-      guard let algorithm = (layer as? Conv2d)?.geometry?.algorithm else { return label }
-      return label + ": " + algorithm.rawValue
+    let (result, elapsed) = OperationProfile.clocked(body)
+    let label = kind.rawValue + " " + direction
+    let algorithm = (layer as? Conv2d)?.geometry?.algorithm
+    profile.add(algorithm.map { label + ": " + $0.rawValue } ?? label, seconds: elapsed)
+    if let measuring = layer as? any WorkMeasuring {
+      let pass = measuring.lastPass(direction)
+      profile.add(row: pass.row, direction: direction, seconds: elapsed, work: pass.work, detail: pass.detail)
     }
+    return result
   }
 }

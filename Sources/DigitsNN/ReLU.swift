@@ -3,7 +3,9 @@ import DigitsKernels
 /// torch.nn.ReLU (out of place; the backward pass masks by the output).
 public final class ReLU: Layer {
   private let output = Tensor()
-  private let gradInput = Tensor()
+
+  /// Elements of the last pass (for the profile's roofline).
+  var lastCount: Int { output.count }
 
   public init() {}
 
@@ -14,7 +16,7 @@ public final class ReLU: Layer {
   }
 
   public func backward(_ gradOutput: Tensor, context: ExecutionContext) -> Tensor {
-    gradInput.resize(like: output)
+    let gradInput = context.gradients.take(like: output)
     reluBackward(
       gradInput: gradInput.data, gradOutput: gradOutput.data, output: output.data, count: output.count)
     return gradInput

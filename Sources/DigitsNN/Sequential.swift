@@ -62,6 +62,7 @@ public final class Sequential: Layer {
     _ gradOutput: Tensor, accumulatingInputGradientInto target: Tensor, context: ExecutionContext
   ) -> Tensor {
     let g = backward(gradOutput, through: layers.dropFirst(), context: context)
+    defer { if g !== gradOutput { context.gradients.giveBack(g) } }
     guard let first = layers.first else {
       accumulate(target.data, g.data, count: target.count)
       return target
@@ -72,19 +73,23 @@ public final class Sequential: Layer {
       } else {
         let gradInput = first.backward(g, context: context)
         accumulate(target.data, gradInput.data, count: target.count)
+        context.gradients.giveBack(gradInput)
       }
     }
     return target
   }
 
-  /// Runs `slice` backward, last layer first.
+  /// Runs `slice` backward, last layer first; each gradient between two layers goes back to the
+  /// pool once the layer before has read it (`gradOutput` stays the caller's).
   private func backward(_ gradOutput: Tensor, through slice: ArraySlice<any Layer>, context: ExecutionContext)
     -> Tensor
   {
     var g = gradOutput
     for layer in slice.reversed() {
-      g = context.timed(layer, "backward") { layer.backward(g, context: context) }
+      let gradInput = context.timed(layer, "backward") { layer.backward(g, context: context) }
       context.backwardFinished?(layer)
+      if g !== gradOutput && g !== gradInput { context.gradients.giveBack(g) }
+      g = gradInput
     }
     return g
   }

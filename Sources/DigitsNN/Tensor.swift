@@ -7,7 +7,8 @@ public final class Tensor {
   public private(set) var width = 0
   public private(set) var channels = 0
   public private(set) var data: UnsafeMutablePointer<Float>
-  private var capacity: Int
+  /// Floats allocated: the largest shape so far.
+  public private(set) var capacity: Int
 
   public init(batch: Int = 0, height: Int = 1, width: Int = 1, channels: Int = 0) {
     capacity = 0

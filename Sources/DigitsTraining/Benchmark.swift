@@ -20,6 +20,12 @@ public struct BenchmarkResult: Codable, Sendable {
   public var machine: MachineDescription?
   /// Share of the timed training steps per operation kind (with --profile).
   public var profile: [String: Double]?
+  /// The machine's own sgemm rate and memory bandwidth on these threads, measured after the rest.
+  public var peak: MachinePeak?
+  /// Training FLOPs per image (PyTorch's count) × training images/s ÷ the sgemm peak.
+  public var modelFlopUtilisation: Double?
+  /// Each operation shape's time and its rate against the peak (with --profile).
+  public var roofline: [RooflineRow]?
   /// Data-parallel runs (under mpirun): the processes, the seconds per step spent computing and
   /// inside collectives (gradient all-reduce, BatchNorm buffers or statistics, loss totals), the
   /// share of the all-reduce hidden behind the backward pass, and the gradient all-reduce alone:
@@ -106,6 +112,9 @@ public enum Benchmark {
     _ = try inference.evaluate(model, data: data.test, indices: indices, normalization: .mnist)
     let inferSeconds = Double(DispatchTime.now().uptimeNanoseconds - inferStart) / 1e9
 
+    progress("the machine's peak: sgemm and memory copy")
+    let peak = try MachinePeak.probe()
+
     let trainImagesPerS = Double(steps * config.batchSize) / trainSeconds
     var shares: [String: Double]?
     if profile {
@@ -113,11 +122,14 @@ public enum Benchmark {
       shares = operations.seconds.mapValues { $0 / trainSeconds }
       shares?["other (loss, data, checks, framework)"] = max(0, trainSeconds - measured) / trainSeconds
     }
+    let trainGflops = trainImagesPerS * flopsPerImage / 1e9
     var result = BenchmarkResult(
       model: config.model.rawValue, batchSize: config.batchSize, trainImagesPerS: trainImagesPerS,
-      inferImagesPerS: Double(inferenceImages) / inferSeconds,
-      trainGflops: trainImagesPerS * flopsPerImage / 1e9,
-      peakRssMb: peakRSS, threads: config.threads, machine: .current(), profile: shares)
+      inferImagesPerS: Double(inferenceImages) / inferSeconds, trainGflops: trainGflops,
+      peakRssMb: peakRSS, threads: config.threads, machine: .current(), profile: shares, peak: peak,
+      modelFlopUtilisation: trainGflops / peak.sgemmGflops,
+      roofline: profile
+        ? RooflineRow.rows(from: operations, steps: steps, stepSeconds: trainSeconds, peak: peak) : nil)
     if let allReduce {
       let bytes = Double(model.parameters.count * MemoryLayout<Float>.stride)
       let ranks = Double(communicator.size)

@@ -102,18 +102,32 @@ final class TrainingStep {
       exposedAllReduceSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
     guard model.parameters.gradientsAreFinite else { throw NotFinite(quantity: "a gradient") }
-    measured("optimizer") { optimizer.step() }
+    // Adam and AdamW read the weight, its gradient and both moments and write back three.
+    let parameterCount = model.parameters.count
+    measured("optimizer", work: .floats(7 * parameterCount, flops: 12 * Double(parameterCount))) {
+      optimizer.step()
+    }
     if batch != nil && context.synchronizedBatchNorm == nil {
       measured("broadcast buffers") {
         communicator.broadcast(model.buffers.values, count: model.buffers.count, root: 0)
       }
     }
-    if let average { measured("weight average") { average.update(from: model, step: optimizer.stepCount) } }
+    if let average {
+      let averaged = model.parameters.count + model.buffers.count
+      measured("weight average", work: .floats(3 * averaged, flops: 3 * Double(averaged))) {
+        average.update(from: model, step: optimizer.stepCount)
+      }
+    }
     return Outcome(loss: value, images: batch?.images ?? count, correct: batch?.correct ?? localCorrect)
   }
 
-  private func measured(_ label: String, _ body: () -> Void) {
-    if let profile = context.profile { profile.measure(label, body) } else { body() }
+  /// Runs `body`, timing it under `label` when the step is profiled, and in the roofline's row of
+  /// that name too when it says what it moves.
+  private func measured(_ label: String, work: OperationWork? = nil, _ body: () -> Void) {
+    guard let profile = context.profile else { return body() }
+    let elapsed = OperationProfile.clocked(body).seconds
+    profile.add(label, seconds: elapsed)
+    if let work { profile.add(row: label, direction: "step", seconds: elapsed, work: work, detail: nil) }
   }
 
   /// The whole batch's mean loss, correct predictions and size, over every process.

@@ -9,7 +9,9 @@ struct Bench: ParsableCommand {
       Times --steps training steps after two warm-up steps: the step `digits train` runs (forward, \
       loss, backward, the finite-gradient check, Adam, the accuracy count) with its defaults, on \
       real batches of --data-dir. Then inference at batch 1024 on its test images. Peak memory is \
-      the resident set after training. Under mpirun, the ranks share each batch as `digits train` \
+      the resident set after training. Last, the machine's own peak on the same threads: a \
+      2048³ sgemm and a 64 MiB parallel copy; model FLOP utilisation is the training GFLOP/s \
+      (PyTorch's FLOP count) over that sgemm rate. Under mpirun, the ranks share each batch as `digits train` \
       does, and the table adds the step's compute and communication time and the gradient \
       all-reduce's bandwidth (rank 0 prints).
       """)
@@ -36,7 +38,12 @@ struct Bench: ParsableCommand {
   @Option(help: "Timed training steps.") var steps = 10
   @Option(help: "Timed inference batches of 1024 images.") var inferenceBatches = 2
   @Flag(help: "Print one JSON object.") var json = false
-  @Flag(help: "Add the share of training time per operation kind.") var profile = false
+  @Flag(
+    help: """
+      Add the share of training time per operation kind, and a roofline: each conv geometry and \
+      other operation's time, GFLOP/s and GB/s against the machine's measured peak.
+      """)
+  var profile = false
   @Flag(help: "Under mpirun: time the step with synchronised BatchNorm (as --sync-bn trains).")
   var syncBn = false
   @Option(
@@ -93,7 +100,7 @@ struct Bench: ParsableCommand {
           ["training compute", String(format: "%.1f GFLOP/s", result.trainGflops)],
           ["inference (batch 1024)", String(format: "%.1f images/s", result.inferImagesPerS)],
           ["peak memory (training)", String(format: "%.0f MB", result.peakRssMb)],
-        ] + distributedRows(result)))
+        ] + peakRows(result) + distributedRows(result)))
     if let machine = result.machine { print("on " + machine.summary) }
     if let shares = result.profile {
       print("")
@@ -104,6 +111,36 @@ struct Bench: ParsableCommand {
             [$0.key, String(format: "%.1f%%", $0.value * 100)]
           }))
     }
+    if let roofline = result.roofline {
+      print("")
+      print(Self.rooflineTable(roofline))
+    }
+  }
+
+  /// The machine's measured limits and the training step's share of the sgemm one.
+  private func peakRows(_ result: BenchmarkResult) -> [[String]] {
+    guard let peak = result.peak, let utilisation = result.modelFlopUtilisation else { return [] }
+    return [
+      ["machine peak: sgemm 2048³", String(format: "%.1f GFLOP/s", peak.sgemmGflops)],
+      ["machine peak: memory copy", String(format: "%.1f GB/s", peak.bandwidthGBPerS)],
+      ["model FLOP utilisation", String(format: "%.1f%% of the sgemm peak", 100 * utilisation)],
+    ]
+  }
+
+  /// Every operation shape, largest share first: its rate and how close it comes to the roof
+  /// its FLOPs per byte allow.
+  static func rooflineTable(_ rows: [RooflineRow]) -> String {
+    ReportPrinter.table(
+      header: [
+        "operation", "algorithm", "layers", "ms/step", "share", "GFLOP/s", "GB/s", "of roof", "bound",
+      ],
+      rows: rows.map { row in
+        [
+          row.operation, row.algorithm ?? "", "\(row.layers)", String(format: "%.1f", row.milliseconds),
+          String(format: "%.1f%%", 100 * row.share), row.gflops > 0 ? String(format: "%.1f", row.gflops) : "",
+          String(format: "%.1f", row.gbPerS), String(format: "%.0f%%", 100 * row.roofFraction), row.bound,
+        ]
+      })
   }
 
   /// The step's split into compute and communication, and the all-reduce alone.
