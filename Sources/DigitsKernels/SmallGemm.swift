@@ -14,7 +14,7 @@ public func batchedSmallGemm(
 ) {
   // 9 products on 2 workers would be 5 against 4: halves of each make it 9 against 9.
   let parts = count % Workers.count == 0 ? 1 : Workers.count
-  let rowsPerPart = ((m + parts - 1) / parts + 3) / 4 * 4
+  let rowsPerPart = ((m + parts - 1) / parts + smallGemmRows - 1) / smallGemmRows * smallGemmRows
   let (rowStride, depthStride) = transposeA ? (1, m) : (k, 1)
   parallelFor(count * parts) { task in
     let (product, first) = (task / parts, task % parts * rowsPerPart)
@@ -34,31 +34,44 @@ public func rowSplitSmallGemm(
   m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
   epilogue: ConvEpilogue
 ) {
-  parallelChunks((m + 3) / 4, grain: 16) { blocks in
-    let first = 4 * blocks.lowerBound
+  parallelChunks((m + smallGemmRows - 1) / smallGemmRows, grain: 11) { blocks in
+    let first = smallGemmRows * blocks.lowerBound
     smallGemm(
-      m: min(m, 4 * blocks.upperBound) - first, n: n, k: k, a: a + first * k, rowStride: k, depthStride: 1,
+      m: min(m, smallGemmRows * blocks.upperBound) - first, n: n, k: k, a: a + first * k, rowStride: k,
+      depthStride: 1,
       b: b, c: c + first * n,
       epilogue: ConvEpilogue(
         bias: epilogue.bias, residual: epilogue.residual.map { $0 + first * n }, relu: epilogue.relu))
   }
 }
 
+/// Rows of c the main block of `smallGemm` computes at once.
+let smallGemmRows = 6
+
 /// c[m, n] = epilogue(a[m, k] · b[k, n]), b and c row-major and packed, a[row, index] at
-/// row · rowStride + index · depthStride (a or aᵀ stored row-major). Four rows by sixteen
-/// columns of c sit in eight ymm accumulators while k runs (Zen's sixteen registers hold them,
-/// two rows of b and a broadcast); leftover rows take a one-row loop and leftover columns a
-/// scalar one.
+/// row · rowStride + index · depthStride (a or aᵀ stored row-major). Six rows by sixteen
+/// columns of c sit in twelve ymm accumulators while k runs (sixteen registers hold them, two
+/// rows of b and a broadcast: twelve FMAs per two loads and six broadcasts); four leftover rows
+/// take a four-row block, the rest a one-row loop, and leftover columns a scalar one. Each
+/// element sums its k products in order whatever the block, so the blocking never changes a bit.
 func smallGemm(
   m: Int, n: Int, k: Int, a: UnsafePointer<Float>, rowStride: Int, depthStride: Int, b: UnsafePointer<Float>,
   c: UnsafeMutablePointer<Float>, epilogue: ConvEpilogue
 ) {
-  let (fullRows, fullColumns) = (m - m % 4, n - n % 16)
-  for row in stride(from: 0, to: fullRows, by: 4) {
+  let (sixRowBlocks, fullColumns) = (m - m % 6, n - n % 16)
+  for row in stride(from: 0, to: sixRowBlocks, by: 6) {
     for column in stride(from: 0, to: fullColumns, by: 16) {
-      fourRowsBySixteen(
+      sixRowsBySixteen(
         k: k, n: n, a: a + row * rowStride, rowStride, depthStride, b: b + column, c: c, at: row, column,
         epilogue)
+    }
+  }
+  let fullRows = m - sixRowBlocks >= 4 ? sixRowBlocks + 4 : sixRowBlocks
+  if fullRows > sixRowBlocks {
+    for column in stride(from: 0, to: fullColumns, by: 16) {
+      fourRowsBySixteen(
+        k: k, n: n, a: a + sixRowBlocks * rowStride, rowStride, depthStride, b: b + column, c: c,
+        at: sixRowBlocks, column, epilogue)
     }
   }
   for row in fullRows..<m {
@@ -75,6 +88,60 @@ func smallGemm(
       store(Float8(repeating: sum), in: c, at: row * n + column, channel: column, lanes: 1, epilogue)
     }
   }
+}
+
+/// c[row..<row + 6, column..<column + 16] through the epilogue, from a[0..<6, :] · b[:, 0..<16]
+/// (a and b already at that block; b's rows n apart, a's strides as for `smallGemm`).
+@inline(__always)
+private func sixRowsBySixteen(
+  k: Int, n: Int, a: UnsafePointer<Float>, _ rowStride: Int, _ depthStride: Int, b: UnsafePointer<Float>,
+  c: UnsafeMutablePointer<Float>, at row: Int, _ column: Int, _ epilogue: ConvEpilogue
+) {
+  var (c00, c01, c10, c11) = (Float8(), Float8(), Float8(), Float8())
+  var (c20, c21, c30, c31) = (Float8(), Float8(), Float8(), Float8())
+  var (c40, c41, c50, c51) = (Float8(), Float8(), Float8(), Float8())
+  var a0 = a
+  var bRow = b
+  for _ in 0..<k {
+    let (b0, b1) = (bRow.load8(), (bRow + 8).load8())
+    var x = Float8(repeating: a0[0])
+    c00.addProduct(x, b0)
+    c01.addProduct(x, b1)
+    x = Float8(repeating: a0[rowStride])
+    c10.addProduct(x, b0)
+    c11.addProduct(x, b1)
+    x = Float8(repeating: a0[2 * rowStride])
+    c20.addProduct(x, b0)
+    c21.addProduct(x, b1)
+    x = Float8(repeating: a0[3 * rowStride])
+    c30.addProduct(x, b0)
+    c31.addProduct(x, b1)
+    x = Float8(repeating: a0[4 * rowStride])
+    c40.addProduct(x, b0)
+    c41.addProduct(x, b1)
+    x = Float8(repeating: a0[5 * rowStride])
+    c50.addProduct(x, b0)
+    c51.addProduct(x, b1)
+    a0 += depthStride
+    bRow += n
+  }
+  let index = row * n + column
+  storeRow(c00, c01, in: c, at: index, column, epilogue)
+  storeRow(c10, c11, in: c, at: index + n, column, epilogue)
+  storeRow(c20, c21, in: c, at: index + 2 * n, column, epilogue)
+  storeRow(c30, c31, in: c, at: index + 3 * n, column, epilogue)
+  storeRow(c40, c41, in: c, at: index + 4 * n, column, epilogue)
+  storeRow(c50, c51, in: c, at: index + 5 * n, column, epilogue)
+}
+
+/// Sixteen columns of one row of c, from two accumulators.
+@inline(__always)
+private func storeRow(
+  _ left: Float8, _ right: Float8, in c: UnsafeMutablePointer<Float>, at index: Int, _ column: Int,
+  _ epilogue: ConvEpilogue
+) {
+  store(left, in: c, at: index, channel: column, epilogue)
+  store(right, in: c, at: index + 8, channel: column + 8, epilogue)
 }
 
 /// c[row..<row + 4, column..<column + 16] through the epilogue, from a[0..<4, :] · b[:, 0..<16]
