@@ -21,7 +21,8 @@ struct Experiment: ParsableCommand {
       """)
 
   @Option(help: "Report folder.") var out = "report"
-  @Option(help: "Maximum epochs per run. Default: the protocol's (10).") var epochs: Int?
+  @Option(help: "Maximum epochs per run. Default: the protocol's (\(TrainingConfig(threads: 1).epochs)).")
+  var epochs: Int?
   @Option(help: "Use only the first N training images (quick runs).") var trainLimit: Int?
   @Option(
     help: ArgumentHelp(
@@ -109,9 +110,8 @@ struct Experiment: ParsableCommand {
       for recipe in try choices(protocols, flag: "--protocols", as: TrainingProtocol.self) {
         for model in try choices(models, flag: "--models", as: ResNetArchitecture.self) {
           for stem in try choices(stems, flag: "--stems", as: ResNetStem.self) {
-            var config = TrainingConfig(protocol: recipe, threads: data.threadCount)
+            var config = TrainingConfig(protocol: recipe, stem: stem, threads: data.threadCount)
             config.model = model
-            config.stem = stem
             config.seed = seed
             if let epochs { config.epochs = epochs }
             config.trainLimit = trainLimit
