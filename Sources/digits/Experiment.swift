@@ -140,22 +140,35 @@ struct Experiment: ParsableCommand {
       test = mnist.test
       InterruptHandler.install()
       let planned = try plannedRuns()
+      // A finished run has its metrics.json; training it again would only re-test it.
+      let kept = planned.map { resume && FileManager.default.fileExists(atPath: $0.folder.metrics) }
+      var progress = try JobProgress(runs: planned.map(\.config), trainCount: mnist.train.count, kept: kept)
       let started = Date()
       for (index, (config, folder)) in planned.enumerated() {
-        print("== run \(index + 1)/\(planned.count): \(config.runLabel) → \(folder.path)")
+        let elapsed = Date().timeIntervalSince(started)
+        print(
+          "== \(progress.position(run: index)): \(config.runLabel) → \(folder.path) — "
+            + progress.status(elapsed: elapsed, next: index))
         folders.append(folder)
-        // A finished run has its metrics.json; training it again would only re-test it.
-        if resume && FileManager.default.fileExists(atPath: folder.metrics) {
+        if kept[index] {
           print("finished earlier; kept as it is")
           continue
         }
         let resuming = resume && FileManager.default.fileExists(atPath: folder.resumeState)
         let trainer = Trainer(
           config: config, folder: folder, observer: ProgressPrinter(), cancellation: interruption)
+        let runStarted = Date()
         let outcome = try trainer.train(TrainingData(mnist), resume: resuming)
+        // A resumed run's time covers only its last epochs, so it would make the rest look quick.
+        if !resuming {
+          progress.record(
+            run: index, share: Double(outcome.history.epochs.count) / Double(config.epochs),
+            seconds: Date().timeIntervalSince(runStarted))
+        }
         if let report = outcome.report {
-          let elapsed = formatDuration(Date().timeIntervalSince(started))
-          print(ReportPrinter.resultLine(config.runLabel, report) + "; \(elapsed) since the start")
+          print(
+            ReportPrinter.resultLine(config.runLabel, report) + "; \(progress.position(run: index)) done, "
+              + progress.status(elapsed: Date().timeIntervalSince(started), next: index + 1))
         }
       }
     }
