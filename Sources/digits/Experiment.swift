@@ -44,7 +44,8 @@ struct Experiment: ParsableCommand {
   var models = "resnet34,resnet50"
   @Option(
     help: ArgumentHelp(
-      "Stems, comma-separated (standard: torchvision's; nomaxpool: without its max-pool).", valueName: "list")
+      "Stems, comma-separated (standard: torchvision's; nomaxpool: without its max-pool), each trained with its protocol's recipe for that stem (see `digits train --help`).",
+      valueName: "list")
   )
   var stems = "standard"
   @Option(
