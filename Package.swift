@@ -50,7 +50,8 @@ let package = Package(
     // MARK: Numeric layers
     .target(name: "DigitsKernels", dependencies: ["CDigitsBLAS"], swiftSettings: optimisedKernels),
     .target(name: "DigitsNN", dependencies: ["DigitsKernels"], swiftSettings: fastMath),
-    .target(name: "DigitsModels", dependencies: ["DigitsNN"], swiftSettings: fastMath),
+    // DigitsData for the input normalisation a saved Classifier carries.
+    .target(name: "DigitsModels", dependencies: ["DigitsNN", "DigitsData"], swiftSettings: fastMath),
 
     // MARK: Data and training
     .target(name: "DigitsData", dependencies: ["CDigitsZlib"], swiftSettings: fastMath),
@@ -65,8 +66,10 @@ let package = Package(
       name: "DigitsImaging", dependencies: ["CDigitsStbImage", "DigitsData"], swiftSettings: optimisedKernels),
 
     // ONNX export of trained classifiers, with its own small protobuf encoder: a target of its own
-    // so that training neither compiles nor tests a serialisation format it does not use.
-    .target(name: "DigitsExport", dependencies: ["DigitsTraining", "DigitsProtobuf"]),
+    // so that training neither compiles nor tests a serialisation format it does not use, and
+    // export builds without the training code.
+    .target(
+      name: "DigitsExport", dependencies: ["DigitsModels", "DigitsData", "DigitsNN", "DigitsProtobuf"]),
 
     // Data-parallel training on Open MPI, which it loads at run time (no build dependency).
     .target(name: "DigitsDistributed", dependencies: ["DigitsNN"]),
@@ -109,7 +112,9 @@ let package = Package(
     // CRC-32 that identifies the exported bytes ONNX Runtime ran.
     .testTarget(
       name: "ExportTests",
-      dependencies: ["DigitsExport", "DigitsProtobuf", "TestSupport", "CDigitsZlib", "digits"]),
+      dependencies: [
+        "DigitsExport", "DigitsModels", "DigitsProtobuf", "TestSupport", "CDigitsZlib", "digits",
+      ]),
     // CZlib: the tests write the PNG variants stb_image_write cannot (16-bit, palette) by hand.
     .testTarget(name: "ImagingTests", dependencies: ["DigitsImaging", "TestSupport", "CDigitsZlib"]),
     // "digits" so that building the tests also links the executable the CLI tests run.

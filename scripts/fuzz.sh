@@ -61,7 +61,9 @@ swift_module() {
   local module=$1 dependencies=() library
   for library in $2; do dependencies+=("$objects/lib/lib$library.a"); done
   shift 2
-  local sources=(Sources/"$module"/*.swift)
+  local sources
+  # Subfolders too (Sources/DigitsKernels/Convolution, Sources/DigitsNN/SafeTensors).
+  mapfile -t sources < <(find Sources/"$module" -name '*.swift' | LC_ALL=C sort)
   stale "$objects/lib/lib$module.a" "${sources[@]}" "${dependencies[@]}" "$0" || return 0
   echo "building $module" >&2
   "$SWIFTC" "${swift_flags[@]}" "$@" -module-name "$module" -emit-module \

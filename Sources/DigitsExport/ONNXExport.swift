@@ -1,5 +1,5 @@
+import DigitsModels
 import DigitsNN
-import DigitsTraining
 
 /// A trained classifier as an ONNX model for other runtimes (ONNX Runtime and the like), in eval
 /// mode: input `pixels`, float [N, C, 28, 28] with values in [0, 1] (N chosen at run time; the

@@ -1,4 +1,5 @@
-/// The test-set result `digits evaluate --json` prints and metrics.json holds (SPEC.md keys).
+/// The test-set result `digits evaluate --json` prints and metrics.json holds, with the keys
+/// docs/contract.md names.
 public struct EvaluationReport: Codable, Equatable, Sendable {
   public var model: String
   public var accuracy: Double

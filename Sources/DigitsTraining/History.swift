@@ -27,7 +27,7 @@ public struct EpochRecord: Codable, Equatable, Sendable {
   }
 }
 
-/// history.csv (per epoch) and steps.csv (per iteration), as the SPEC names their columns.
+/// history.csv (per epoch) and steps.csv (per iteration), as docs/contract.md names their columns.
 public struct TrainingHistory: Equatable, Sendable {
   public var epochs: [EpochRecord] = []
   /// (iteration, loss), iteration counted from 1 across epochs.

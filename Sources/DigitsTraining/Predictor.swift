@@ -1,4 +1,5 @@
 import DigitsData
+import DigitsModels
 import DigitsNN
 
 /// Class probabilities of a classifier for preprocessed images (8-bit, white ink on black, as

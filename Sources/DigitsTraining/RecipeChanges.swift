@@ -9,11 +9,11 @@ extension TrainingConfig {
     public var removes: String?
   }
 
-  /// How this run's recipe differs from `TrainingConfig(protocol: trainingProtocol)`, setting by
+  /// How this run's recipe differs from `TrainingConfig(protocol: trainingProtocol, stem: stem)`, setting by
   /// setting; what only sizes or places a run (model, stem, seed, epochs, training limit,
   /// threads, data folder) is not part of a recipe. Empty: the protocol's recipe as it is.
   public var recipeChanges: [RecipeChange] {
-    let recipe = TrainingConfig(protocol: trainingProtocol, threads: threads)
+    let recipe = TrainingConfig(protocol: trainingProtocol, stem: stem, threads: threads)
     var changes: [RecipeChange] = []
     func note(_ differs: Bool, _ description: @autoclosure () -> String, removes: String? = nil) {
       if differs { changes.append(RecipeChange(description: description(), removes: removes)) }
@@ -46,8 +46,12 @@ extension TrainingConfig {
     note(augment && cleanEpochs != recipe.cleanEpochs, cleanEpochsDescription)
     note(ema != recipe.ema, ema.map { "EMA \($0)" } ?? "no EMA", removes: ema == nil ? "EMA" : nil)
     note(tta != recipe.tta, tta ? "TTA" : "no TTA", removes: tta ? nil : "TTA")
-    note(tta && (ttaRotation != recipe.ttaRotation || ttaScale != recipe.ttaScale), ttaDescription)
-    note(zeroInitResidual != recipe.zeroInitResidual, "zero-init residual")
+    note(
+      tta && (ttaRotation != recipe.ttaRotation || ttaScale != recipe.ttaScale),
+      ttaRotation == 0 && ttaScale == 1 ? "TTA shifts only" : ttaDescription)
+    note(
+      zeroInitResidual != recipe.zeroInitResidual,
+      zeroInitResidual ? "zero-init residual" : "no zero-init residual")
     note(batchSize != recipe.batchSize, "batch \(batchSize)")
     note(patience != recipe.patience, "patience \(patience)")
     note(minDelta != recipe.minDelta, "min delta \(minDelta)")

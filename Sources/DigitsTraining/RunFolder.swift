@@ -1,6 +1,6 @@
 import Foundation
 
-/// The files of one training run, as SPEC.md names them.
+/// The files of one training run, as docs/contract.md names them.
 public struct RunFolder: Sendable {
   public let path: String
 

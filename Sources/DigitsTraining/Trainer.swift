@@ -12,7 +12,7 @@ public struct TrainingOutcome {
   public var report: EvaluationReport?
 }
 
-/// The training loop of SPEC.md: seeded split and initialisation, the optimiser on shuffled
+/// The training loop of docs/contract.md: seeded split and initialisation, the optimiser on shuffled
 /// mini-batches, validation every epoch, early stopping that restores the best weights and, with
 /// a run folder, atomic checkpoints each epoch, TensorBoard event files and bit-for-bit `resume`.
 ///
@@ -55,21 +55,20 @@ public final class Trainer {
     return try Workers.run(config.threads) { try run(data, resume: resume) }
   }
 
+  /// The network a run trains, its optimiser and, with an EMA, the average that validation,
+  /// checkpoints and the test use instead of the trained weights.
+  struct Network {
+    let model: ResNet
+    let optimizer: any Optimizer
+    let average: WeightAverage?
+    let classifier: Classifier
+  }
+
   private func run(_ data: TrainingData, resume: Bool) throws -> TrainingOutcome {
     let split = try DataSplit.make(
       count: data.train.count, validationRatio: config.validationRatio, seed: config.seed,
       trainLimit: config.trainLimit)
-    let model = ResNet(config.model, classes: data.classes, inputChannels: 1, stem: config.stem)
-    var initGenerator = SeededGenerator(seed: config.seed &+ 1)
-    model.initialize(using: &initGenerator, zeroInitResidual: config.zeroInitResidual)
-    let optimizer = config.makeOptimizer(model.parameters)
-    // With --ema, validation, checkpoints and the test use the average, not the trained weights.
-    let average = config.ema.map {
-      WeightAverage(
-        model: ResNet(config.model, classes: data.classes, inputChannels: 1, stem: config.stem), decay: $0,
-        copying: model)
-    }
-    let classifier = Classifier(model: average?.model ?? model, normalization: .mnist)
+    let network = initialNetwork(classes: data.classes)
     var batches = try BatchIterator(
       data: data.train, indices: split.trainIndices, batchSize: config.batchSize, shuffle: true,
       seed: config.seed &+ 2)
@@ -77,35 +76,56 @@ public final class Trainer {
     try checkShares(of: batches)
     // Rank 0 writes; every rank reads (a resume), so all start from the same state.
     let writing = folder.flatMap { communicator.isLeader ? $0 : nil }
-
-    var history = TrainingHistory()
-    var state = ResumeState(
-      epoch: 0, iteration: 0, generator: batches.generator,
-      earlyStopping: EarlyStopping(patience: config.patience, minDelta: config.minDelta), plateauHalvings: 0)
-    if resume, let folder {
-      let saved: TrainingConfig
-      (state, history, saved) = try restore(folder, model: model, optimizer: optimizer, average: average)
-      batches.generator = state.generator
-      // The settings this run now goes on with (a resume may change the epochs and threads); the
-      // test's views go in with the test that uses them, so that an interrupted test leaves
-      // config.json describing metrics.json.
-      if let writing { try writeAtomically(encodeJSON(config.withTestViews(of: saved)), to: writing.config) }
-    } else if let writing {
-      try writing.create()
-      try writeAtomically(encodeJSON(config), to: writing.config)
-    }
-    if communicator.size > 1 { broadcastState(model: model, optimizer: optimizer, average: average) }
+    var (state, history) = try restoreOrInitialise(
+      network, batches: &batches, resume: resume, writing: writing)
+    if communicator.size > 1 { broadcastState(network) }
     var events = try writing.map { try EventLog(folder: $0, firstStep: state.iteration + 1) }
     observer?.runStarted(
       config: config, trainCount: split.trainIndices.count, validationCount: split.validationIndices.count,
-      parameterCount: model.parameterCount, resumedEpoch: state.epoch)
+      parameterCount: network.model.parameterCount, resumedEpoch: state.epoch)
 
-    let stepsPerEpoch = batches.batchesPerEpoch
+    let evaluator = Evaluator(batchSize: max(config.batchSize, 256), communicator: communicator)
+    let snapshot = try runEpochs(
+      network, on: data, validationIndices: split.validationIndices, batches: &batches, evaluator: evaluator,
+      state: &state, history: &history, events: &events, writing: writing)
+    if cancellation.isCancelled {
+      try events?.flush()
+      throw TrainingError.interrupted(path: folder?.path ?? "(memory)", epoch: state.epoch)
+    }
+
+    try restoreBestWeights(network.classifier, snapshot: snapshot, writing: writing)
+    let report = try data.test.map { test in
+      var report = try finalTest(network.classifier, on: test, evaluator: evaluator)
+      describeRun(in: &report, state: state, history: history, split: split)
+      return report
+    }
+    try writeResults(report, lastIteration: state.iteration, events: &events, writing: writing)
+    return TrainingOutcome(classifier: network.classifier, history: history, report: report)
+  }
+
+  /// The seeded initialisation, its optimiser and, with an EMA, the average (a copy to start).
+  private func initialNetwork(classes: Int) -> Network {
+    let model = ResNet(config.model, classes: classes, inputChannels: 1, stem: config.stem)
+    var initGenerator = SeededGenerator(seed: config.seed &+ 1)
+    model.initialize(using: &initGenerator, zeroInitResidual: config.zeroInitResidual)
+    let optimizer = config.makeOptimizer(model.parameters)
+    let average = config.ema.map {
+      WeightAverage(
+        model: ResNet(config.model, classes: classes, inputChannels: 1, stem: config.stem), decay: $0,
+        copying: model)
+    }
+    let classifier = Classifier(model: average?.model ?? model, normalization: .mnist)
+    return Network(model: model, optimizer: optimizer, average: average, classifier: classifier)
+  }
+
+  /// The optimiser's steps over the batches, with the schedule's rate (and momentum) set before
+  /// each step when it changes every step.
+  private func epochLoop(_ network: Network, stepsPerEpoch: Int) -> EpochLoop {
     let totalSteps = config.epochs * stepsPerEpoch
-    let loop = EpochLoop(
+    return EpochLoop(
       step: TrainingStep(
-        model: model, optimizer: optimizer, labelSmoothing: config.labelSmoothing, average: average,
-        communicator: communicator, synchronizedBatchNorm: config.syncBatchNorm,
+        model: network.model, optimizer: network.optimizer, labelSmoothing: config.labelSmoothing,
+        average: network.average, communicator: communicator, synchronizedBatchNorm: config.syncBatchNorm,
         bucketFloats: config.bucketFloats),
       cancellation: cancellation,
       scheduleBeforeStep: config.schedule.changesEveryStep
@@ -116,7 +136,18 @@ public final class Trainer {
           )
         }
         : nil)
-    let evaluator = Evaluator(batchSize: max(config.batchSize, 256), communicator: communicator)
+  }
+
+  /// Trains epoch after epoch until the last, early stopping or cancellation, validating and
+  /// saving each; returns the best epoch's weights when there is no run folder to keep them in.
+  private func runEpochs(
+    _ network: Network, on data: TrainingData, validationIndices: [Int], batches: inout BatchIterator,
+    evaluator: Evaluator, state: inout ResumeState, history: inout TrainingHistory, events: inout EventLog?,
+    writing: RunFolder?
+  ) throws -> SafeTensorsFile? {
+    let stepsPerEpoch = batches.batchesPerEpoch
+    let loop = epochLoop(network, stepsPerEpoch: stepsPerEpoch)
+    let optimizer = network.optimizer
     var best: SafeTensorsFile?
     var stopping = state.earlyStopping.shouldStop
     while state.epoch < config.epochs && !stopping && !cancellation.isCancelled {
@@ -137,11 +168,11 @@ public final class Trainer {
 
       observer?.validationStarted(epoch: epoch)
       let validation =
-        split.validationIndices.isEmpty
+        validationIndices.isEmpty
         ? nil
         : try evaluator.evaluate(
-          classifier.model, data: data.train, indices: split.validationIndices,
-          normalization: classifier.normalization)
+          network.classifier.model, data: data.train, indices: validationIndices,
+          normalization: network.classifier.normalization)
       let monitored = validation?.loss ?? train.loss
       let improved = state.earlyStopping.record(epoch: epoch, loss: monitored)
       if !improved { state.plateauHalvings += 1 }
@@ -158,131 +189,68 @@ public final class Trainer {
       state.epoch = epoch
       state.generator = batches.generator
       if let folder = writing {
-        try save(
-          folder, classifier: classifier, model: model, optimizer: optimizer, average: average, state: state,
-          history: history, improved: isBest)
+        try save(folder, network, state: state, history: history, improved: isBest)
       } else if isBest && folder == nil {
-        best = try classifier.model.snapshot()
+        best = try network.classifier.model.snapshot()
       }
       observer?.epochFinished(record, improved: isBest, stopping: stopping)
     }
-    if cancellation.isCancelled {
-      try events?.flush()
-      throw TrainingError.interrupted(path: folder?.path ?? "(memory)", epoch: state.epoch)
-    }
+    return best
+  }
 
-    // Restore the best weights (early stopping's contract), then measure on the test set.
-    // Rank 0's file, which every rank then receives.
+  /// Early stopping's contract: the test uses the best epoch's weights, from rank 0's best
+  /// checkpoint (which every rank then receives) or from memory without a run folder.
+  private func restoreBestWeights(_ classifier: Classifier, snapshot: SafeTensorsFile?, writing: RunFolder?)
+    throws
+  {
+    var best = snapshot
     if let writing, FileManager.default.fileExists(atPath: writing.best) {
       best = try SafeTensorsFile.read(path: writing.best)
     }
     if let best { try classifier.model.load(from: best) }
     if communicator.size > 1 { broadcast(classifier.model) }
-    var report: EvaluationReport?
-    if let test = data.test {
-      // TTA at the test only: five forward passes per image would make validation cost half an epoch.
-      let tester = Evaluator(
-        batchSize: evaluator.batchSize, testTimeAugmentation: config.tta, ttaRotation: config.ttaRotation,
-        ttaScale: config.ttaScale, communicator: communicator)
-      let (measured, probabilities) = try tester.ensembleReport([classifier], on: test, name: classifier.name)
-      report = measured
-      report?.misclassified = MisclassifiedImage.all(
-        labels: test.labels.map(Int.init), probabilities: probabilities)
-      if config.tta {
-        let plain = try evaluator.ensembleReport([classifier], on: test, name: classifier.name).0
-        report?.withoutTTA = HeadlineMetrics(plain)
-      }
+  }
+
+  /// The test set's metrics and misclassified images, with TTA when the recipe has it (and then
+  /// the metrics without it as well).
+  private func finalTest(_ classifier: Classifier, on test: LabeledImages, evaluator: Evaluator) throws
+    -> EvaluationReport
+  {
+    // TTA at the test only: five forward passes per image would make validation cost half an epoch.
+    let tester = Evaluator(
+      batchSize: evaluator.batchSize, testTimeAugmentation: config.tta, ttaRotation: config.ttaRotation,
+      ttaScale: config.ttaScale, communicator: communicator)
+    var (report, probabilities) = try tester.ensembleReport([classifier], on: test, name: classifier.name)
+    report.misclassified = MisclassifiedImage.all(
+      labels: test.labels.map(Int.init), probabilities: probabilities)
+    if config.tta {
+      let plain = try evaluator.ensembleReport([classifier], on: test, name: classifier.name).0
+      report.withoutTTA = HeadlineMetrics(plain)
     }
-    report?.bestEpoch = state.earlyStopping.keptEpoch(lastEpoch: state.epoch)
-    report?.epochsRun = state.epoch
-    report?.trainSeconds = history.epochs.map(\.seconds).reduce(0, +)
-    report?.trainImages = split.trainIndices.count
-    report?.validationImages = split.validationIndices.count
-    report?.trainMachine = .current()
-    if let report { try events?.test(report, lastIteration: state.iteration) }
+    return report
+  }
+
+  /// What metrics.json says of the run beside its test figures: its epochs, time and images.
+  private func describeRun(
+    in report: inout EvaluationReport, state: ResumeState, history: TrainingHistory, split: DataSplit
+  ) {
+    report.bestEpoch = state.earlyStopping.keptEpoch(lastEpoch: state.epoch)
+    report.epochsRun = state.epoch
+    report.trainSeconds = history.epochs.map(\.seconds).reduce(0, +)
+    report.trainImages = split.trainIndices.count
+    report.validationImages = split.validationIndices.count
+    report.trainMachine = .current()
+  }
+
+  /// The test's events, then config.json (the settings the test ran with) and metrics.json.
+  private func writeResults(
+    _ report: EvaluationReport?, lastIteration: Int, events: inout EventLog?, writing: RunFolder?
+  ) throws {
+    if let report { try events?.test(report, lastIteration: lastIteration) }
     try events?.flush()
     if let folder = writing, let report {
       try writeAtomically(encodeJSON(config), to: folder.config)
       try writeAtomically(encodeJSON(report), to: folder.metrics)
     }
-    return TrainingOutcome(classifier: classifier, history: history, report: report)
-  }
-
-  /// Every rank takes rank 0's weights, buffers, optimiser state and weight average.
-  private func broadcastState(model: ResNet, optimizer: any Optimizer, average: WeightAverage?) {
-    broadcast(model)
-    if let average { broadcast(average.model) }
-    for block in optimizer.stateBlocks {
-      communicator.broadcast(block.values, count: optimizer.parameters.count, root: 0)
-    }
-  }
-
-  private func broadcast(_ model: ResNet) {
-    for arena in [model.parameters, model.buffers] {
-      communicator.broadcast(arena.values, count: arena.count, root: 0)
-    }
-  }
-
-  /// Each process must hold at least one image of every batch (an empty share would have no
-  /// BatchNorm statistics), the epoch's last, smaller batch included.
-  private func checkShares(of batches: BatchIterator) throws {
-    let smallest =
-      batches.count % batches.batchSize == 0 ? batches.batchSize : batches.count % batches.batchSize
-    guard smallest >= communicator.size else {
-      throw TrainingError.invalidConfiguration(
-        "\(communicator.size) processes need at least \(communicator.size) images in every batch, but "
-          + "\(smallest == batches.batchSize ? "--batch-size is" : "the epoch's last batch has") \(smallest); "
-          + "choose another --batch-size or --train-limit")
-    }
-  }
-
-  /// One epoch's files. Order matters for resume: best and history first, the resume state last.
-  private func save(
-    _ folder: RunFolder, classifier: Classifier, model: ResNet, optimizer: any Optimizer,
-    average: WeightAverage?, state: ResumeState, history: TrainingHistory, improved: Bool
-  ) throws {
-    if improved { try classifier.save(to: folder.best) }
-    try classifier.save(to: folder.last)
-    try writeAtomically(history.epochCSV, to: folder.history)
-    try writeAtomically(history.stepCSV, to: folder.steps)
-    try state.save(model: model, optimizer: optimizer, average: average, to: folder.resumeState)
-  }
-
-  /// Loads the resume state and the history up to its epoch (rows written after it by an
-  /// interrupted epoch are dropped: that epoch runs again, identically).
-  private func restore(_ folder: RunFolder, model: ResNet, optimizer: any Optimizer, average: WeightAverage?)
-    throws -> (ResumeState, TrainingHistory, saved: TrainingConfig)
-  {
-    guard let text = try? String(contentsOfFile: folder.config, encoding: .utf8),
-      let saved = try? decodeJSON(TrainingConfig.self, from: text)
-    else {
-      throw TrainingError.cannotResume(
-        path: folder.config, reason: "no readable config.json; start without --resume")
-    }
-    let conflicts = config.resumeConflicts(with: saved)
-    guard conflicts.isEmpty else {
-      let named = conflicts.map { "\($0.key) \($0.saved), now \($0.now)" }.joined(separator: "; ")
-      throw TrainingError.cannotResume(
-        path: folder.config,
-        reason:
-          "the run was started with other settings (\(named)); only --epochs, --threads and the TTA flags may change"
-      )
-    }
-    guard FileManager.default.fileExists(atPath: folder.resumeState) else {
-      throw TrainingError.cannotResume(
-        path: folder.resumeState, reason: "no epoch has completed yet; start the run again without --resume")
-    }
-    let state = try ResumeState.load(
-      path: folder.resumeState, model: model, optimizer: optimizer, average: average)
-    var history = try TrainingHistory.read(
-      epochCSV: (try? String(contentsOfFile: folder.history, encoding: .utf8)) ?? TrainingHistory.epochHeader,
-      stepCSV: try? String(contentsOfFile: folder.steps, encoding: .utf8), path: folder.history)
-    history.epochs = history.epochs.filter { $0.epoch <= state.epoch }
-    history.steps = history.steps.filter { $0.iteration <= state.iteration }
-    guard history.epochs.count == state.epoch else {
-      throw TrainingError.cannotResume(
-        path: folder.history, reason: "it has fewer epochs than the saved state")
-    }
-    return (state, history, saved)
   }
 }

@@ -30,8 +30,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   public var weightDecay: Float = 0
   public var labelSmoothing: Float = 0
   /// A one-cycle schedule also moves the momentum (Adam's β1) against the rate, 0.95 → 0.85 →
-  /// 0.95, as OneCycleLR's cycle_momentum does by default. Off in the improved recipe, whose runs
-  /// keep β1 at 0.9 (cycle_momentum=False).
+  /// 0.95, as OneCycleLR's cycle_momentum does by default; off, β1 stays 0.9
+  /// (cycle_momentum=False).
   public var cycleMomentum = false
   /// Random affine distortions of the training images, drawn anew for every image of every
   /// epoch from a seeded generator.
@@ -73,27 +73,13 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   /// as fast or faster where the all-reduce shares the cores with the backward pass. Speed only.
   public var bucketMegabytes = 0
 
-  /// A protocol's settings on ResNet50, on every core. `.paper` is SPEC.md's experiment and
-  /// `digits train`'s default.
-  public init(protocol recipe: TrainingProtocol = .paper, threads: Int = Workers.available) {
+  /// A protocol's settings for a network with `stem` (ResNet50 unless `model` is set), on every
+  /// core. `.paper` is the published experiment and `digits train`'s default.
+  public init(
+    protocol recipe: TrainingProtocol = .paper, stem: ResNetStem = .standard, threads: Int = Workers.available
+  ) {
     self.threads = threads
-    trainingProtocol = recipe
-    switch recipe {
-    case .paper:
-      break
-    case .improved:
-      optimizer = .adamw
-      learningRate = 2e-3
-      schedule = .onecycle
-      weightDecay = 5e-4
-      labelSmoothing = 0.1
-      augment = true
-      elastic = 36
-      ema = 0.999
-      tta = true
-      // One-cycle's last epochs are its best: stopping early would cut the anneal.
-      patience = 0
-    }
+    adopt(recipe, stem: stem)
   }
 
   /// The distortions the training batches get, nil without `augment`.
@@ -191,8 +177,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
       bucketMegabytes
   }
 
-  /// Reads config.json; a key it lacks (a run written before the key existed) keeps the paper
-  /// protocol's value.
+  /// Reads config.json. A key it lacks was written before its setting existed, when every run
+  /// trained with the paper protocol's value: it keeps that value, whatever protocol and stem the
+  /// file names (not the recipe they name today).
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     self.init(threads: try c.decode(Int.self, forKey: .threads))
@@ -235,17 +222,6 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   }
 }
 
-/// A named recipe: `digits train --protocol`.
-public enum TrainingProtocol: String, Codable, CaseIterable, Sendable {
-  /// The published experiment: Adam 1e-3 at a constant rate, batch 128, at most 10 epochs,
-  /// early stopping with patience 3, no augmentation.
-  case paper
-  /// AdamW with one-cycle to 2e-3 and weight decay 5e-4, random affine augmentation with an
-  /// elastic distortion (36 pixels, sigma 6), label smoothing 0.1, an EMA of the weights (0.999)
-  /// and shift TTA; no early stopping.
-  case improved
-}
-
 public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
   case adam, adamw, sgd
 }
@@ -259,7 +235,8 @@ extension TrainingConfig {
   /// One line naming the recipe: "improved: adamw lr 0.002 (onecycle), weight decay 0.0005,
   /// label smoothing 0.1, augment (elastic 36.0, sigma 6.0), EMA 0.999, TTA, no early stopping".
   public var recipeSummary: String {
-    var parts = ["\(optimizer.rawValue) lr \(learningRate) (\(schedule.rawValue))"]
+    let momentum = cycleMomentum && schedule == .onecycle ? ", momentum cycled" : ""
+    var parts = ["\(optimizer.rawValue) lr \(learningRate) (\(schedule.rawValue)\(momentum))"]
     if weightDecay > 0 { parts.append("weight decay \(weightDecay)") }
     if labelSmoothing > 0 { parts.append("label smoothing \(labelSmoothing)") }
     if augment {

@@ -36,9 +36,11 @@ struct Evaluate: ParsableCommand {
   func run() throws {
     let members = try checkpoint.map(Classifier.load)
     let (images, description) = try splitOptions.images(of: data.load())
+    // Unset, the views are the shifts alone (a checkpoint does not record its run's recipe).
+    let views = testViews.views(over: TrainingConfig(threads: 1))
     let report = try DigitRecognizer.evaluate(
       members, on: images, threads: data.threadCount, batchSize: batchSize,
-      testTimeAugmentation: tta, ttaRotation: testViews.ttaRotation, ttaScale: testViews.ttaScale)
+      testTimeAugmentation: tta, ttaRotation: views.rotation, ttaScale: views.scale)
     if json {
       print(encodeJSON(report), terminator: "")
       return

@@ -21,7 +21,8 @@ struct Experiment: ParsableCommand {
       """)
 
   @Option(help: "Report folder.") var out = "report"
-  @Option(help: "Maximum epochs per run. Default: the protocol's (10).") var epochs: Int?
+  @Option(help: "Maximum epochs per run. Default: the protocol's (\(TrainingConfig(threads: 1).epochs)).")
+  var epochs: Int?
   @Option(help: "Use only the first N training images (quick runs).") var trainLimit: Int?
   @Option(
     help: ArgumentHelp(
@@ -43,7 +44,8 @@ struct Experiment: ParsableCommand {
   var models = "resnet34,resnet50"
   @Option(
     help: ArgumentHelp(
-      "Stems, comma-separated (standard: torchvision's; nomaxpool: without its max-pool).", valueName: "list")
+      "Stems, comma-separated (standard: torchvision's; nomaxpool: without its max-pool), each trained with its protocol's recipe for that stem (see `digits train --help`).",
+      valueName: "list")
   )
   var stems = "standard"
   @Option(
@@ -109,9 +111,8 @@ struct Experiment: ParsableCommand {
       for recipe in try choices(protocols, flag: "--protocols", as: TrainingProtocol.self) {
         for model in try choices(models, flag: "--models", as: ResNetArchitecture.self) {
           for stem in try choices(stems, flag: "--stems", as: ResNetStem.self) {
-            var config = TrainingConfig(protocol: recipe, threads: data.threadCount)
+            var config = TrainingConfig(protocol: recipe, stem: stem, threads: data.threadCount)
             config.model = model
-            config.stem = stem
             config.seed = seed
             if let epochs { config.epochs = epochs }
             config.trainLimit = trainLimit
@@ -140,22 +141,35 @@ struct Experiment: ParsableCommand {
       test = mnist.test
       InterruptHandler.install()
       let planned = try plannedRuns()
+      // A finished run has its metrics.json; training it again would only re-test it.
+      let kept = planned.map { resume && FileManager.default.fileExists(atPath: $0.folder.metrics) }
+      var progress = try JobProgress(runs: planned.map(\.config), trainCount: mnist.train.count, kept: kept)
       let started = Date()
       for (index, (config, folder)) in planned.enumerated() {
-        print("== run \(index + 1)/\(planned.count): \(config.runLabel) → \(folder.path)")
+        let elapsed = Date().timeIntervalSince(started)
+        print(
+          "== \(progress.position(run: index)): \(config.runLabel) → \(folder.path) — "
+            + progress.status(elapsed: elapsed, next: index))
         folders.append(folder)
-        // A finished run has its metrics.json; training it again would only re-test it.
-        if resume && FileManager.default.fileExists(atPath: folder.metrics) {
+        if kept[index] {
           print("finished earlier; kept as it is")
           continue
         }
         let resuming = resume && FileManager.default.fileExists(atPath: folder.resumeState)
         let trainer = Trainer(
           config: config, folder: folder, observer: ProgressPrinter(), cancellation: interruption)
+        let runStarted = Date()
         let outcome = try trainer.train(TrainingData(mnist), resume: resuming)
+        // A resumed run's time covers only its last epochs, so it would make the rest look quick.
+        if !resuming {
+          progress.record(
+            run: index, share: Double(outcome.history.epochs.count) / Double(config.epochs),
+            seconds: Date().timeIntervalSince(runStarted))
+        }
         if let report = outcome.report {
-          let elapsed = formatDuration(Date().timeIntervalSince(started))
-          print(ReportPrinter.resultLine(config.runLabel, report) + "; \(elapsed) since the start")
+          print(
+            ReportPrinter.resultLine(config.runLabel, report) + "; \(progress.position(run: index)) done, "
+              + progress.status(elapsed: Date().timeIntervalSince(started), next: index + 1))
         }
       }
     }

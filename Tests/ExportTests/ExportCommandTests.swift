@@ -1,6 +1,6 @@
 import DigitsExport
+import DigitsModels
 import DigitsNN
-import DigitsTraining
 import Foundation
 import TestSupport
 import Testing

@@ -1,7 +1,6 @@
 import DigitsExport
 import DigitsModels
 import DigitsNN
-import DigitsTraining
 import TestSupport
 import Testing
 

@@ -1,7 +1,6 @@
 import DigitsData
 import DigitsModels
 import DigitsNN
-import DigitsTraining
 import TestSupport
 
 /// The four small ResNets ([1, 1, 1, 1] blocks: BasicBlock and Bottleneck, each stem) whose

@@ -3,7 +3,7 @@ import DigitsNN
 import TestSupport
 import Testing
 
-/// Parameter counts (SPEC.md, 1-channel stem, 10 classes), state_dict names and the
+/// Parameter counts (1-channel stem, 10 classes, as torchvision counts them), state_dict names and the
 /// torchvision initialisation.
 @Suite struct ResNetStructureTests {
   @Test(arguments: [

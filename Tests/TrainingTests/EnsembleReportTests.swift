@@ -1,4 +1,5 @@
 import DigitsData
+import DigitsModels
 import DigitsTraining
 import Foundation
 import TestSupport

@@ -16,8 +16,8 @@ import Testing
     seed: UInt64, accuracy: Double, seconds: [Double] = [10, 12],
     edit: (inout TrainingConfig) -> Void = { _ in }
   ) -> RunSummary {
-    var config = TrainingConfig(protocol: recipe, threads: 2)
-    (config.model, config.stem, config.seed) = (model, stem, seed)
+    var config = TrainingConfig(protocol: recipe, stem: stem, threads: 2)
+    (config.model, config.seed) = (model, seed)
     edit(&config)
     var report = EvaluationReport(
       model: model.rawValue, metrics: ClassificationMetrics(confusion: [[5, 0], [1, 4]]))

@@ -1,5 +1,6 @@
 import DigitsData
 import DigitsImaging
+import DigitsModels
 import DigitsTraining
 import Foundation
 import TestSupport

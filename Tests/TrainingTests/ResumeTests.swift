@@ -1,4 +1,5 @@
 import DigitsData
+import DigitsModels
 import DigitsNN
 import DigitsTraining
 import Foundation

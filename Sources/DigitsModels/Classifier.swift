@@ -1,5 +1,4 @@
 import DigitsData
-import DigitsModels
 import DigitsNN
 
 /// A trained classifier as saved on disk: the ResNet state_dict plus, in the safetensors
