@@ -166,6 +166,7 @@ public final class Trainer {
       history.steps += train.losses.enumerated().map { (state.iteration + $0.offset + 1, $0.element) }
       state.iteration += train.losses.count
 
+      let validationStarted = Date()
       observer?.validationStarted(epoch: epoch)
       let validation =
         validationIndices.isEmpty
@@ -178,10 +179,11 @@ public final class Trainer {
       if !improved { state.plateauHalvings += 1 }
       let isBest = state.earlyStopping.keeps(improved: improved)
       stopping = state.earlyStopping.shouldStop
+      let savingStarted = Date()
       let record = EpochRecord(
         epoch: epoch, trainLoss: train.loss, trainAccuracy: train.accuracy,
         validationLoss: validation?.loss ?? .nan, validationAccuracy: validation?.accuracy ?? .nan,
-        learningRate: optimizer.learningRate, seconds: Date().timeIntervalSince(started))
+        learningRate: optimizer.learningRate, seconds: savingStarted.timeIntervalSince(started))
       history.epochs.append(record)
       // On disk before the resume state: a resumed run never lacks an epoch's events.
       try events?.epoch(record, lastIteration: state.iteration, imagesPerSecond: train.imagesPerSecond)
@@ -193,6 +195,12 @@ public final class Trainer {
       } else if isBest && folder == nil {
         best = try network.classifier.model.snapshot()
       }
+      observer?.epochTimed(
+        EpochTiming(
+          epoch: epoch, trainImagesPerSecond: train.imagesPerSecond,
+          trainSeconds: validationStarted.timeIntervalSince(started),
+          validationSeconds: savingStarted.timeIntervalSince(validationStarted),
+          savingSeconds: Date().timeIntervalSince(savingStarted)))
       observer?.epochFinished(record, improved: isBest, stopping: stopping)
     }
     return best

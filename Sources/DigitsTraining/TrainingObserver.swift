@@ -9,6 +9,8 @@ public protocol TrainingObserver: AnyObject {
   func stepFinished(
     batch: Int, batches: Int, runningLoss: Float, runningAccuracy: Float, imagesPerSecond: Double)
   func validationStarted(epoch: Int)
+  /// Where an epoch's time went, just before `epochFinished`.
+  func epochTimed(_ timing: EpochTiming)
   func epochFinished(_ record: EpochRecord, improved: Bool, stopping: Bool)
 }
 
@@ -21,5 +23,6 @@ extension TrainingObserver {
     batch: Int, batches: Int, runningLoss: Float, runningAccuracy: Float, imagesPerSecond: Double
   ) {}
   public func validationStarted(epoch: Int) {}
+  public func epochTimed(_ timing: EpochTiming) {}
   public func epochFinished(_ record: EpochRecord, improved: Bool, stopping: Bool) {}
 }
