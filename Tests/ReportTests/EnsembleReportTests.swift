@@ -1,4 +1,5 @@
 import DigitsData
+import DigitsReport
 import DigitsTraining
 import Foundation
 import TestSupport

@@ -1,4 +1,5 @@
 import DigitsKernels
+import DigitsTraining
 import Foundation
 
 /// The test-set metrics of an ensemble: the mean of its members' softmax probabilities, each
