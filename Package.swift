@@ -60,6 +60,9 @@ let package = Package(
     .target(
       name: "DigitsTraining", dependencies: ["DigitsModels", "DigitsData", "DigitsProtobuf"],
       swiftSettings: fastMath),
+    // REPORT.md, APPENDIX.md, results.json and the figures of finished runs: a target of its own so
+    // that training neither compiles nor tests how its results are presented.
+    .target(name: "DigitsReport", dependencies: ["DigitsTraining"]),
     // Decoding and MNIST-style preprocessing of user images: its own target so that training and
     // its tests neither compile nor link an image decoder.
     .target(
@@ -77,7 +80,7 @@ let package = Package(
     // MARK: The library's one module: re-exports the layers above and adds DigitRecognizer.
     .target(
       name: "DigitsKit",
-      dependencies: ["DigitsTraining", "DigitsImaging", "DigitsExport", "DigitsDistributed"],
+      dependencies: ["DigitsTraining", "DigitsReport", "DigitsImaging", "DigitsExport", "DigitsDistributed"],
       swiftSettings: fastMath),
 
     // MARK: Web server (`digits serve`): its own target so the numeric and training layers
@@ -118,8 +121,14 @@ let package = Package(
     // CZlib: the tests write the PNG variants stb_image_write cannot (16-bit, palette) by hand.
     .testTarget(name: "ImagingTests", dependencies: ["DigitsImaging", "TestSupport", "CDigitsZlib"]),
     // "digits" so that building the tests also links the executable the CLI tests run.
+    // DigitsReport: the recipe tests check how a report names each setting a run changes.
     .testTarget(
-      name: "TrainingTests", dependencies: ["DigitsTraining", "DigitsImaging", "TestSupport", "digits"]),
+      name: "TrainingTests",
+      dependencies: ["DigitsTraining", "DigitsReport", "DigitsImaging", "TestSupport", "digits"]),
+    // The report on runs made up in memory, and on tiny real ones for its ensembles and commands;
+    // "digits" so that the commands the report prints can be run.
+    .testTarget(
+      name: "ReportTests", dependencies: ["DigitsReport", "DigitsImaging", "TestSupport", "digits"]),
     // `digits train` under mpirun (Open MPI), as processes.
     .testTarget(
       name: "DistributedTests",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rebuilds the committed report from the committed run folders with a release build of digits and
-# fails when it differs from results/REPORT.md: it catches a report left stale by a new run folder,
-# and a crash that only the optimised build has (the tests build in debug).
+# fails when it differs from results/REPORT.md or results/APPENDIX.md: it catches a report left
+# stale by a new run folder, and a crash that only the optimised build has (the tests build in
+# debug).
 #
 #   scripts/check_report.sh [DIGITS_BINARY]     (default: .build/release/digits)
 #
@@ -14,7 +15,8 @@ set -euo pipefail
 fail() { echo "check_report.sh: $*" >&2; exit 1; }
 digits=$(realpath -m "${1:-.build/release/digits}")
 [[ -x $digits ]] || fail "no digits executable at $digits (swift build -c release --product digits)"
-[[ -f results/REPORT.md && -f results/results.json ]] || fail "run from the repository root"
+[[ -f results/REPORT.md && -f results/APPENDIX.md && -f results/results.json ]] ||
+  fail "run from the repository root"
 
 repo=$PWD
 out=$(mktemp -d)
@@ -32,10 +34,13 @@ mapfile -t runs < <(find results/runs -name metrics.json -printf '%h\n' | LC_ALL
   { tail -n 20 "$out/experiment.log" >&2; fail "digits experiment failed (its last lines above)"; }
 cd "$repo"
 
-# The footer names the --out folder; the notes on kept ensembles depend on which checkpoints exist.
+# The appendix's footer names the --out folder; its notes on kept ensembles depend on which
+# checkpoints exist.
 comparable() { grep -v -e '^- report written by' -e 'best\.safetensors' "$1"; }
-if ! diff <(comparable results/REPORT.md) <(comparable "$out/REPORT.md") >"$out/report.diff"; then
-  head -n 40 "$out/report.diff" >&2
-  fail "results/REPORT.md differs from the report its run folders give (rebuild it: see the README)"
-fi
-echo "check_report.sh: results/REPORT.md matches its ${#runs[@]} run folders"
+for file in REPORT.md APPENDIX.md; do
+  if ! diff <(comparable "results/$file") <(comparable "$out/$file") >"$out/$file.diff"; then
+    head -n 40 "$out/$file.diff" >&2
+    fail "results/$file differs from the report its run folders give (rebuild it: see the README)"
+  fi
+done
+echo "check_report.sh: results/REPORT.md and results/APPENDIX.md match their ${#runs[@]} run folders"

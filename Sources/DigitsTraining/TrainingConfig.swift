@@ -91,7 +91,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   }
 
   /// Whether the affine ranges are `Augmentation.standard`'s.
-  var hasStandardAffineRanges: Bool {
+  package var hasStandardAffineRanges: Bool {
     let standard = Augmentation.standard()
     return (augmentDegrees, augmentTranslate, augmentScale) == (
       standard.degrees, standard.translate, standard.scale
@@ -99,7 +99,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   }
 
   /// "rotation ±15.0°, shift ±0.1, scale ±0.1".
-  var affineRangesDescription: String {
+  package var affineRangesDescription: String {
     "rotation ±\(augmentDegrees)°, shift ±\(augmentTranslate), scale ±\(augmentScale)"
   }
 
@@ -109,19 +109,19 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   }
 
   /// "TTA", or "TTA (rotations ±8.0°, enlarged ×1.1)" with rotated or enlarged views.
-  var ttaDescription: String {
+  package var ttaDescription: String {
     let extras = Self.testViewExtras(rotation: ttaRotation, scale: ttaScale)
     return extras.isEmpty ? "TTA" : "TTA (\(extras.joined(separator: ", ")))"
   }
 
   /// ["rotations ±8.0°", "enlarged ×1.1"]: what TTA's views add to the shifts, as the report
   /// names it.
-  static func testViewExtras(rotation degrees: Float, scale: Float) -> [String] {
+  package static func testViewExtras(rotation degrees: Float, scale: Float) -> [String] {
     (degrees > 0 ? ["rotations ±\(degrees)°"] : []) + (scale != 1 ? ["enlarged ×\(scale)"] : [])
   }
 
   /// "last epoch unaugmented", "last 2 epochs unaugmented".
-  var cleanEpochsDescription: String {
+  package var cleanEpochsDescription: String {
     cleanEpochs == 1 ? "last epoch unaugmented" : "last \(cleanEpochs) epochs unaugmented"
   }
 

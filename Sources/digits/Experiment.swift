@@ -5,12 +5,15 @@ import Foundation
 struct Experiment: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract:
-      "Train ResNets under the paper's and the improved protocol over seeds; write REPORT.md, results.json and figures.",
+      "Train ResNets under the paper's and the improved protocol over seeds; write REPORT.md, APPENDIX.md, results.json and figures.",
     discussion: """
       Without --from, trains every protocol, model, stem and seed into \
       <out>/runs/<protocol>/<model>/seed-<n> (<model>-nomaxpool for the stem without max-pool; \
-      Ctrl-C and --resume work as for `digits train`), then writes <out>/REPORT.md, results.json, \
-      convergence.svg/.png and errors.svg/.png (the best run's misclassified test images). \
+      Ctrl-C and --resume work as for `digits train`), then writes <out>/REPORT.md (the answers: the paper's \
+      question, the best recipe, the protocols compared, ablations and variants), APPENDIX.md (every \
+      run, ensemble, epoch and setting behind it), results.json, convergence.svg/.png (the paper's \
+      protocol), convergence-recipes.svg/.png (the other recipes) and errors.svg/.png (the best run's \
+      misclassified test images). \
       Ensembles of each group's seeds and of every model of a protocol are evaluated on the test \
       set from the runs' best.safetensors; for run folders without them, the ensembles of the \
       results.json already in <out> are kept (where no kept ensemble of a protocol's every model \
@@ -184,11 +187,9 @@ struct Experiment: ParsableCommand {
       print("Evaluating \(plans.count) ensemble\(plans.count == 1 ? "" : "s") on the test set")
     }
     try report.evaluateEnsembles(earlier: ExperimentReport.earlierEnsembles(in: out))
-    try report.write(to: out)
+    let figures = try report.write(to: out)
     let folder = RunFolder(out)
-    var figures = ["convergence.svg"]
-    if FileManager.default.fileExists(atPath: folder.file("errors.svg")) { figures.append("errors.svg") }
-    var written = ["REPORT.md", "results.json"] + figures
+    var written = ["REPORT.md", "APPENDIX.md", "results.json"] + figures
     var notes: [String] = []
     for svg in figures {
       if let note = FigurePNG.render(svg: folder.file(svg)) {

@@ -1,5 +1,6 @@
 import DigitsData
 import DigitsNN
+import DigitsReport
 import DigitsTraining
 import Foundation
 import Testing

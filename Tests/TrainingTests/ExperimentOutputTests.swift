@@ -33,7 +33,9 @@ import Testing
         $0.hasPrefix("epoch 1/1 ") && $0.contains(" 2/2 ")
       }
       #expect(barLines.count == 2, "stderr: \(result.stderr)")
-      #expect(FileManager.default.fileExists(atPath: out.path + "/REPORT.md"))
+      for file in ["REPORT.md", "APPENDIX.md"] {
+        #expect(FileManager.default.fileExists(atPath: out.path + "/" + file), "\(file)")
+      }
     }
   }
 
@@ -52,7 +54,9 @@ import Testing
         let config = try String(contentsOfFile: folder + "/config.json", encoding: .utf8)
         #expect(config.contains("\"seed\" : \(seed)") && config.contains("\"protocol\" : \"paper\""))
       }
-      let markdown = try String(contentsOfFile: out.path + "/REPORT.md", encoding: .utf8)
+      let report = try String(contentsOfFile: out.path + "/REPORT.md", encoding: .utf8)
+      #expect(report.contains("| ResNet18, here | 2 | "), "the paper's protocol over both seeds first")
+      let markdown = try String(contentsOfFile: out.path + "/APPENDIX.md", encoding: .utf8)
       let row = try #require(
         markdown.split(separator: "\n").first { $0.hasPrefix("| paper resnet18 | 2 | ") })
       #expect(row.contains(" ± ") && row.contains("–"), "\(row)")

@@ -1,6 +1,7 @@
 import DigitsData
 import DigitsModels
 import DigitsNN
+import DigitsReport
 import Foundation
 import TestSupport
 import Testing

@@ -1,6 +1,7 @@
 import DigitsData
 import DigitsImaging
 import DigitsModels
+import DigitsReport
 import DigitsTraining
 import Foundation
 import TestSupport
@@ -30,7 +31,8 @@ import Testing
     var history = TrainingHistory()
     history.epochs = seconds.enumerated().map { index, seconds in
       EpochRecord(
-        epoch: index + 1, trainLoss: 0.5 / Float(index + 1), trainAccuracy: 0.9, validationLoss: 0.3,
+        epoch: index + 1, trainLoss: 0.5 / Float(index + 1) + 0.01 * Float(seed), trainAccuracy: 0.9,
+        validationLoss: 0.3,
         validationAccuracy: 0.95 + 0.01 * Float(index) + 0.001 * Float(seed), learningRate: 1e-3,
         seconds: seconds)
     }
@@ -167,7 +169,7 @@ import Testing
   }
 
   @Test func reportShowsMeanAndSpreadStemAndAblationTables() {
-    let markdown = ExperimentReport(runs: Self.runs).markdown
+    let markdown = ExperimentReport(runs: Self.runs).appendix
     #expect(
       markdown.contains(
         "| paper resnet34 | 3 | 99.30 ± 0.36 (99.00–99.70) | 3 of 30 | 99.20 ± 0.36 (98.90–99.60) |"),
@@ -195,7 +197,7 @@ import Testing
       everyImage.history.epochs[index].validationLoss = .nan
       everyImage.history.epochs[index].validationAccuracy = .nan
     }
-    let markdown = ExperimentReport(runs: [everyImage]).markdown
+    let markdown = ExperimentReport(runs: [everyImage]).appendix
     #expect(markdown.contains("| 1 | 0.5000 | 90.00% | — | — | 1.00e-03 |"))
     #expect(!markdown.contains("nan"))
     #expect(markdown.contains("no validation split"))
@@ -210,7 +212,7 @@ import Testing
     }
     let report = ExperimentReport(runs: runs)
     #expect(
-      report.markdown.contains(
+      report.appendix.contains(
         "ran: 2 runs on Test CPU, 2 CPUs; 1 run on a CPU that metrics.json does not name (trained before it "
           + "recorded one)."))
     let json = try #require(
@@ -229,7 +231,7 @@ import Testing
     let comparisons = ExperimentReport(runs: runs).stemComparisons
     #expect(comparisons.map(\.nomaxpool.label) == ["improved resnet18 nomaxpool"])
     #expect(comparisons[0].standard.map(\.label) == ["improved resnet34", "improved resnet50"])
-    let markdown = ExperimentReport(runs: runs).markdown
+    let markdown = ExperimentReport(runs: runs).appendix
     // The ratio is of compute, not of the seconds (50 / 20): ResNet18 without max-pool does
     // 122,320,128 multiply-adds per image forward, ResNet34 69,653,760 (counted by hand).
     #expect(
@@ -280,7 +282,7 @@ import Testing
         && stacked.addedToNearest == "zero-init residual")
     #expect(stacked.nearestRuns.map(\.config.seed) == [1])
     #expect(abs((stacked.delta ?? 0) - 0.0025) < 1e-12 && abs((stacked.nearestDelta ?? 0) - 0.0015) < 1e-12)
-    let markdown = report.markdown
+    let markdown = report.appendix
     #expect(
       markdown.contains(
         "| improved resnet34 (batch 64) | 0, 1 | 99.70 ± 0.00 (99.70–99.70) | 99.55 | +0.15 | – | – | – | 99.70 |"
@@ -293,10 +295,10 @@ import Testing
     #expect(
       markdown.contains("| improved resnet34 (batch 32) | 2 | 99.70 | 99.70 | +0.00 | – | – | – | – |"),
       "a difference that rounds to nothing reads +0.00, not -0.00")
-    #expect(
-      markdown.contains(
-        "It draws each protocol's own recipe and the most accurate variant, improved resnet34 (zero-init "
-          + "residual, batch 64); the other 4 groups are in the tables above"))
+    // No run of the paper's protocol: one convergence figure, of the protocol's recipe (also the
+    // best recipe: the only group of three seeds).
+    let figures = report.convergenceFigures
+    #expect(figures.map(\.name) == ["convergence"] && figures[0].groups.map(\.label) == ["improved resnet34"])
     let json = try Self.json(report.resultsJSON)
     let rows = try #require(json["variants"] as? [[String: Any]])
     #expect(rows.count == 4 && rows[0]["changes"] as? [String] == ["batch 64"])
@@ -322,8 +324,8 @@ import Testing
     #expect(
       tta.testedWithoutTTA && tta.run.report.accuracy == 0.9935 && tta.run.config.ablatedIngredient == "TTA")
     #expect(abs((tta.delta ?? 0) - -0.0015) < 1e-12)
-    #expect(report.markdown.contains("| TTA | improved resnet50 | 0 | 99.35 | 99.50 | -0.15 |"))
-    #expect(report.markdown.contains("TTA's row is the full recipe's run itself"))
+    #expect(report.appendix.contains("| TTA | improved resnet50 | 0 | 99.35 | 99.50 | -0.15 |"))
+    #expect(report.appendix.contains("TTA's row is the full recipe's run itself"))
     let rows = try #require(try Self.json(report.resultsJSON)["ablation"] as? [[String: Any]])
     #expect(rows.map { $0["tested_without_tta"] as? Bool } == [true, false])
 
@@ -366,7 +368,7 @@ import Testing
       })
     #expect(abs((ablations[1].delta ?? 0) - -0.003) < 1e-12)
     #expect(
-      report.markdown.contains("| augmentation | improved resnet34 (batch 64) | 0 | 99.30 | 99.60 | -0.30 |"))
+      report.appendix.contains("| augmentation | improved resnet34 (batch 64) | 0 | 99.30 | 99.60 | -0.30 |"))
     #expect(
       report.variants.map(\.group.label) == [
         "improved resnet34 (batch 64)", "improved resnet34 (no EMA, batch 64)",
@@ -402,12 +404,12 @@ import Testing
       twoEpochs(&$0)
       $0.weightDecay = 0
     }
-    let markdown = ExperimentReport(runs: [full, withoutDecay]).markdown
+    let markdown = ExperimentReport(runs: [full, withoutDecay]).appendix
     #expect(markdown.contains("| weight decay | improved resnet34 | 0 | 99.50 | 99.60 | -0.10 |"))
     #expect(
       markdown.contains(
         "decay 0.0005 leaves 0.9997 of it after 658 steps. Their Δ is most likely seed noise."))
-    #expect(!ExperimentReport(runs: Self.runs).markdown.contains("Weight decay's rows"))
+    #expect(!ExperimentReport(runs: Self.runs).appendix.contains("Weight decay's rows"))
   }
 
   @Test func ensemblesWithoutCheckpointsComeFromTheEarlierResults() throws {
@@ -429,7 +431,7 @@ import Testing
     #expect(report.ensembleNotes.count == 2)
     #expect(report.ensembleNotes[0].contains("from the earlier results.json"))
     #expect(report.ensembleNotes[1].contains("not evaluated"))
-    let markdown = report.markdown
+    let markdown = report.appendix
     #expect(markdown.contains("| paper resnet34: 3 seeds | seeds 2, 0, 1 | no |"))
     #expect(
       markdown.contains("| no | 95.00 | 95.45 | 95.00 | 94.99 | 99.30 |"), "members' mean accuracy last")
@@ -462,7 +464,7 @@ import Testing
         name: "enlarged: 2 seeds", members: ["enlarged seed 0", "enlarged seed 1"], tta: true, ttaScale: 1.1,
         report: metrics),
     ]
-    let markdown = report.markdown
+    let markdown = report.appendix
     #expect(markdown.contains("| \(rotated): 2 seeds | seeds 0, 1 | shifts, rotations ±8.0° | 95.00 |"))
     #expect(
       markdown.contains(
@@ -499,7 +501,7 @@ import Testing
     try report.evaluateEnsembles(earlier: [older])
     let kept = try #require(report.ensembles.first)
     #expect(kept.name == plan.name && kept.ttaRotation == 8 && kept.ttaScale == 1.1)
-    #expect(report.markdown.contains("| seeds 0, 1 | shifts, rotations ±8.0°, enlarged ×1.1 | 99.00 |"))
+    #expect(report.appendix.contains("| seeds 0, 1 | shifts, rotations ±8.0°, enlarged ×1.1 | 99.00 |"))
   }
 
   @Test func anEnsembleOfEveryModelWithNewRunsKeepsTheLargestEarlierOneUnderItsOwnName() throws {
@@ -584,12 +586,12 @@ import Testing
     try report.write(to: out.path)
     let svg = try String(contentsOfFile: out.path + "/errors.svg", encoding: .utf8)
     #expect(svg.components(separatedBy: "<image ").count == 3)
-    let markdown = try String(contentsOfFile: out.path + "/REPORT.md", encoding: .utf8)
+    let markdown = try String(contentsOfFile: out.path + "/APPENDIX.md", encoding: .utf8)
     #expect(markdown.contains("![Misclassified test images of paper resnet34 seed 2](errors.png)"))
     #expect(
       try Self.json(String(contentsOfFile: out.path + "/results.json", encoding: .utf8))["best_model_errors"]
         as? [Int] == [2, 4])
-    for name in ["REPORT.md", "results.json", "convergence.svg"] {
+    for name in ["REPORT.md", "APPENDIX.md", "results.json", "convergence.svg", "convergence-recipes.svg"] {
       #expect(FileManager.default.fileExists(atPath: out.path + "/" + name), "\(name)")
     }
 
@@ -604,34 +606,7 @@ import Testing
     try other.write(to: out.path)
     #expect(!FileManager.default.fileExists(atPath: out.path + "/errors.svg"))
     #expect(
-      try String(contentsOfFile: out.path + "/REPORT.md", encoding: .utf8).contains(
+      try String(contentsOfFile: out.path + "/APPENDIX.md", encoding: .utf8).contains(
         "its errors are not drawn"))
-  }
-
-  @Test func convergenceFigureSmoothsTheLossAndDrawsBandsOverSeeds() {
-    #expect(ConvergenceChart.movingAverage([1, 2, 3, 4, 5], window: 3) == [1.5, 2, 3, 4, 4.5])
-    let chart = ConvergenceChart(groups: RunGroup.grouping(Array(Self.runs.prefix(4))))
-    #expect(chart.series.map(\.name) == ["paper resnet34, 3 seeds", "paper resnet34 nomaxpool, 1 seed"])
-    let svg = chart.svg
-    // The three seeds differ, so their group has a loss band and an accuracy band; one seed none.
-    #expect(svg.components(separatedBy: "<polygon").count - 1 == 2)
-    // Per group: the faint raw loss, the smoothed loss, the accuracy line.
-    #expect(svg.components(separatedBy: "<polyline").count - 1 == 6)
-    #expect(svg.contains("stroke-opacity=\"0.2\""))
-  }
-
-  @Test func legendColumnsLeaveRoomForTheLongestName() throws {
-    func legendXs(_ names: [String]) throws -> Set<String> {
-      let history = Self.runs[0].history
-      let svg = ConvergenceChart(series: names.map { .init(name: $0, histories: [history]) }).svg
-      return try Set(
-        names.map { name in
-          let line = try #require(svg.split(separator: "\n").first { $0.hasSuffix(">\(name)</text>") })
-          return String(line.split(separator: "\"")[1])
-        })
-    }
-    #expect(try legendXs(["a", "b", "c", "d"]).count == 3)
-    let long = (0..<4).map { "group \($0) " + String(repeating: "x", count: 90) }
-    #expect(try legendXs(long).count == 1)
   }
 }

@@ -1,5 +1,6 @@
 import DigitsData
 import DigitsModels
+import DigitsReport
 import DigitsTraining
 import Foundation
 import TestSupport

@@ -1,12 +1,17 @@
 import DigitsModels
+import DigitsTraining
 import Foundation
 
 extension ExperimentReport {
-  public var markdown: String {
+  /// APPENDIX.md, beside REPORT.md: every figure REPORT.md sums up, and how it was made: the
+  /// protocols, the data split, every group and run, the ensembles, the stem, ablation and
+  /// variant tables, the recipes' convergence, the best model's errors, training times, each
+  /// run's history, the confusion matrices and the settings.
+  public var appendix: String {
     let groups = self.groups
-    var lines = ["# \(title) on MNIST", ""]
+    var lines = ["# \(title) on MNIST: appendix", ""]
     lines += [
-      "Reproduction of the published PyTorch experiment with `digits` (Swift, CPU). Test-set figures are "
+      "Everything behind [REPORT.md](REPORT.md). Test-set figures are "
         + "for each run's weights of the epoch with the lowest validation loss (training loss in a run without "
         + "a validation split) under early stopping (the "
         + "paper's protocol), and of its last epoch without it (the improved one). Figures over seeds are the "
@@ -19,25 +24,7 @@ extension ExperimentReport {
     lines += stemSection
     lines += ablationSection
     lines += variantSection
-    let charted = chartedGroups
-    let window = ConvergenceChart(groups: charted).smoothingWindow
-    let left = groups.count - charted.count
-    lines += [
-      "## Convergence", "", "![Convergence: training loss and validation accuracy](convergence.svg)", "",
-      "PNG: [convergence.png](convergence.png). One colour per group; lines are the mean over its seeds, "
-        + "bands span the lowest to the highest seed. The training loss is "
-        + (window > 1
-          ? "a moving average over \(window) iterations drawn over the raw per-iteration loss (faint)"
-          : "drawn per iteration")
-        + "; dots are each epoch's mean training loss."
-        + (left > 0
-          ? " It draws each protocol's own recipe"
-            + (charted.first { !$0.changes.isEmpty }.map { " and the most accurate variant, \($0.label)" }
-              ?? "")
-            + "; the other \(left) groups are in the tables above and in each run's history below."
-          : ""),
-      "",
-    ]
+    lines += convergenceSection(groups)
     lines += errorSection
     lines += timeSection(groups)
     lines += historySection(groups)
@@ -46,22 +33,41 @@ extension ExperimentReport {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// "ResNet34 and ResNet50", from the models of the runs.
-  private var title: String {
-    let models = ResNetArchitecture.allCases.filter { model in runs.contains { $0.config.model == model } }
-    let names = models.map { "ResNet" + $0.rawValue.dropFirst("resnet".count) }
-    guard let last = names.last else { return "ResNets" }
-    return names.count == 1 ? last : names.dropLast().joined(separator: ", ") + " and " + last
+  /// The recipes' convergence figure, or where the one figure is when there is no second.
+  private func convergenceSection(_ groups: [RunGroup]) -> [String] {
+    let figures = convergenceFigures
+    guard figures.count > 1 else {
+      return [
+        "## Convergence", "",
+        "The convergence figure is in [REPORT.md](REPORT.md) ([\(figures[0].name).svg](\(figures[0].name).svg)).",
+        "",
+      ]
+    }
+    let (name, charted) = figures[1]
+    let left = groups.count - charted.count - figures[0].groups.count
+    return [
+      "## Convergence of the recipes", "", "![Convergence of the recipes by epoch](\(name).png)", "",
+      "SVG: [\(name).svg](\(name).svg). Each protocol's own recipe but the paper's (whose figure is in "
+        + "REPORT.md) and the best recipe of each stem, one colour per group, against epochs so that runs of "
+        + "different batch sizes line up: lines are the mean over the seeds, bands span the lowest to the "
+        + "highest seed, the faint loss is per iteration averaged over a tenth of an epoch; the loss panel's "
+        + "title says which losses are label-smoothed (such a loss cannot fall below its dashed floor)."
+        + (left > 0
+          ? " The other \(left) groups are in the tables above and in each run's history below." : ""),
+      "",
+    ]
   }
 
+  /// Each protocol's recipe as the runs started from it (one line per distinct recipe).
   private var protocolSection: [String] {
-    let used = TrainingProtocol.allCases.filter { recipe in
-      runs.contains { $0.config.trainingProtocol == recipe }
-    }
     var lines = ["## Protocols", ""]
-    for recipe in used {
+    for recipe in TrainingProtocol.allCases {
+      let summaries = runs.filter { $0.config.trainingProtocol == recipe }.map(
+        \.config.protocolRecipe.recipeSummary)
       let note = recipe == .paper ? " (the published setting)" : ""
-      lines.append("- `\(TrainingConfig(protocol: recipe).recipeSummary)`\(note)")
+      for summary in summaries.reduce(into: [String](), { if !$0.contains($1) { $0.append($1) } }) {
+        lines.append("- `\(summary)`\(note)")
+      }
     }
     if runs.contains(where: { !$0.config.recipeChanges.isEmpty }) {
       lines += [
@@ -76,7 +82,7 @@ extension ExperimentReport {
     guard let first = runs.first else { return [] }
     let counts = first.splitCounts
     return ["## Data split", ""]
-      + table(
+      + Markdown.table(
         ["set", "images"], align: "lr",
         [
           ["train", counts.train.formatted()], ["validation", counts.validation.formatted()],
@@ -88,10 +94,11 @@ extension ExperimentReport {
     var rows = groups.map { g in
       let n = g.runs.count
       return [
-        g.label, "\(n)", percentCell(g.spread(\.accuracy), n), errorsCell(g.errors),
-        percentCell(g.spread(\.macroPrecision), n),
-        percentCell(g.spread(\.macroRecall), n), percentCell(g.spread(\.macroF1), n),
-        plain(g.epochsRun.mean, digits: 1), plain(g.secondsPerEpoch.mean, digits: 0),
+        g.label, "\(n)", Markdown.spreadCell(g.spread(\.accuracy), seeds: n), Markdown.errors(g.errors),
+        Markdown.spreadCell(g.spread(\.macroPrecision), seeds: n),
+        Markdown.spreadCell(g.spread(\.macroRecall), seeds: n),
+        Markdown.spreadCell(g.spread(\.macroF1), seeds: n),
+        Markdown.plain(g.epochsRun.mean, digits: 1), Markdown.plain(g.secondsPerEpoch.mean, digits: 0),
         published(g.model.rawValue),
       ]
     }
@@ -102,14 +109,15 @@ extension ExperimentReport {
     let runRows = groups.flatMap(\.runs).map { run in
       let r = run.report
       return [
-        run.label, pct(r.accuracy), "\(r.errorCount)", pct(r.macroPrecision), pct(r.macroRecall),
-        pct(r.macroF1),
+        run.label, Markdown.percent(r.accuracy), "\(r.errorCount)", Markdown.percent(r.macroPrecision),
+        Markdown.percent(r.macroRecall),
+        Markdown.percent(r.macroF1),
         "\(run.epochsRun)",
-        "\(r.bestEpoch ?? 0)", plain(run.secondsPerEpoch, digits: 0), "`\(run.folder.path)`",
+        "\(r.bestEpoch ?? 0)", Markdown.plain(run.secondsPerEpoch, digits: 0), "`\(run.folder.path)`",
       ]
     }
     return ["## Results (test set, %)", ""]
-      + table(
+      + Markdown.table(
         [
           "group", "seeds", "accuracy", "misclassified", "macro precision", "macro recall", "macro F1",
           "epochs run", "seconds per epoch", "published accuracy / F1",
@@ -120,7 +128,7 @@ extension ExperimentReport {
           + "accuracy / macro F1.", "",
         "### Every run", "",
       ]
-      + table(
+      + Markdown.table(
         [
           "run", "accuracy", "misclassified", "macro precision", "macro recall", "macro F1", "epochs run",
           "best epoch", "seconds per epoch", "folder",
@@ -159,10 +167,10 @@ extension ExperimentReport {
     let rows = ensembles.map { e in
       let accuracies = runs.filter { e.members.contains($0.label) }.map(\.report.accuracy)
       return [
-        e.name, Self.memberList(e), Self.testViews(e), pct(e.accuracy),
-        pct(e.macroPrecision),
-        pct(e.macroRecall), pct(e.macroF1),
-        accuracies.isEmpty ? "–" : pct(accuracies.reduce(0, +) / Double(accuracies.count)),
+        e.name, Self.memberList(e), Self.testViews(e), Markdown.percent(e.accuracy),
+        Markdown.percent(e.macroPrecision),
+        Markdown.percent(e.macroRecall), Markdown.percent(e.macroF1),
+        accuracies.isEmpty ? "–" : Markdown.percent(accuracies.reduce(0, +) / Double(accuracies.count)),
       ]
     }
     return [
@@ -170,7 +178,7 @@ extension ExperimentReport {
       "The mean of the members' softmax probabilities (each member's best.safetensors); with TTA "
         + "(and its rotated views) when every member was tested with it.", "",
     ]
-      + table(
+      + Markdown.table(
         [
           "ensemble", "members", "TTA", "accuracy", "macro precision", "macro recall", "macro F1",
           "members' mean accuracy",
@@ -206,10 +214,11 @@ extension ExperimentReport {
       let flops = nomaxpool.trainingFLOPsPerImage
       return (standard.isEmpty ? [nil] : standard.map { Optional($0) }).map { beside in
         [
-          nomaxpool.label, percentCell(nomaxpool.spread(\.accuracy), nomaxpool.runs.count),
-          beside?.label ?? "–", beside.map { percentCell($0.spread(\.accuracy), $0.runs.count) } ?? "–",
-          plain(nomaxpool.secondsPerEpoch.mean, digits: 0),
-          beside.map { plain($0.secondsPerEpoch.mean, digits: 0) } ?? "–",
+          nomaxpool.label, Markdown.spreadCell(nomaxpool.spread(\.accuracy), seeds: nomaxpool.runs.count),
+          beside?.label ?? "–",
+          beside.map { Markdown.spreadCell($0.spread(\.accuracy), seeds: $0.runs.count) } ?? "–",
+          Markdown.plain(nomaxpool.secondsPerEpoch.mean, digits: 0),
+          beside.map { Markdown.plain($0.secondsPerEpoch.mean, digits: 0) } ?? "–",
           beside.map { String(format: "%.2f×", flops / $0.trainingFLOPsPerImage) }
             ?? "–",
         ]
@@ -225,7 +234,7 @@ extension ExperimentReport {
         + "by side in one sitting.",
       "",
     ]
-      + table(
+      + Markdown.table(
         [
           "group", "accuracy", "beside", "its accuracy", "seconds per epoch", "its seconds per epoch",
           "compute ratio",
@@ -238,8 +247,8 @@ extension ExperimentReport {
     let rows = ablations.map { a in
       [
         a.removed, a.recipeLabel, "\(a.run.config.seed)",
-        pct(a.run.report.accuracy), a.full.map { pct($0.report.accuracy) } ?? "–",
-        a.delta.map(percentagePoints) ?? "–",
+        Markdown.percent(a.run.report.accuracy), a.full.map { Markdown.percent($0.report.accuracy) } ?? "–",
+        a.delta.map(Markdown.points) ?? "–",
       ]
     }
     return [
@@ -247,7 +256,9 @@ extension ExperimentReport {
       "Runs of the improved protocol with one ingredient of a recipe removed (the protocol's, or a variant "
         + "of it in brackets), against that recipe's run of the same model, stem and seed (Δ in percentage "
         + "points of test accuracy).", "",
-    ] + table(["ingredient removed", "from", "seed", "accuracy", "full recipe", "Δ"], align: "llrrrr", rows)
+    ]
+      + Markdown.table(
+        ["ingredient removed", "from", "seed", "accuracy", "full recipe", "Δ"], align: "llrrrr", rows)
       + (ablations.contains(where: \.testedWithoutTTA)
         ? [
           "TTA's row is the full recipe's run itself, tested without TTA (`without_tta` in its metrics.json): "
@@ -283,10 +294,11 @@ extension ExperimentReport {
       let n = v.group.runs.count
       return [
         v.group.label, v.group.seeds.map(String.init).joined(separator: ", "),
-        percentCell(v.group.spread(\.accuracy), n),
-        v.recipeAccuracy.map(pct) ?? "–",
-        v.delta.map(percentagePoints) ?? "–", v.addedToNearest ?? "–", v.nearestAccuracy.map(pct) ?? "–",
-        v.nearestDelta.map(percentagePoints) ?? "–", v.ensemble.map { pct($0.accuracy) } ?? "–",
+        Markdown.spreadCell(v.group.spread(\.accuracy), seeds: n),
+        v.recipeAccuracy.map(Markdown.percent) ?? "–",
+        v.delta.map(Markdown.points) ?? "–", v.addedToNearest ?? "–",
+        v.nearestAccuracy.map(Markdown.percent) ?? "–",
+        v.nearestDelta.map(Markdown.points) ?? "–", v.ensemble.map { Markdown.percent($0.accuracy) } ?? "–",
       ]
     }
     return [
@@ -297,7 +309,7 @@ extension ExperimentReport {
         + "one of its changes (the one named), on the same seeds; and the ensemble of the variant's seeds.",
       "",
     ]
-      + table(
+      + Markdown.table(
         [
           "variant", "seeds", "accuracy", "recipe, same seeds", "Δ",
           "nearest row lacks", "nearest, same seeds", "Δ", "ensemble of its seeds",
@@ -311,7 +323,7 @@ extension ExperimentReport {
     let (grid, note) = errorGrid
     if let grid {
       lines += [
-        "\(best.label) (test accuracy \(pct(best.report.accuracy))) misclassifies \(grid.errors.count) of "
+        "\(best.label) (test accuracy \(Markdown.percent(best.report.accuracy))) misclassifies \(grid.errors.count) of "
           + "\(best.report.count.formatted()) test images, all of them below: true class → prediction "
           + "(the probability it gave the prediction). Their test-set indices are `best_model_errors` "
           + "in results.json.", "",
@@ -319,7 +331,7 @@ extension ExperimentReport {
       ]
     } else if let note {
       lines += [
-        "\(best.label) has the best test accuracy (\(pct(best.report.accuracy))); its errors are not drawn: \(note).",
+        "\(best.label) has the best test accuracy (\(Markdown.percent(best.report.accuracy))); its errors are not drawn: \(note).",
         "",
       ]
     }
@@ -331,11 +343,13 @@ extension ExperimentReport {
       let seconds = run.history.epochs.map(\.seconds)
       return [
         run.label, "\(run.epochsRun)", "\(run.report.bestEpoch ?? 0)",
-        seconds.map { String(format: "%.0f", $0) }.joined(separator: ", "), duration(seconds.reduce(0, +)),
+        seconds.map { String(format: "%.0f", $0) }.joined(separator: ", "),
+        Markdown.duration(seconds.reduce(0, +)),
       ]
     }
     return ["## Training time", ""]
-      + table(["run", "epochs run", "best epoch", "seconds per epoch", "total"], align: "lrrlr", rows)
+      + Markdown.table(
+        ["run", "epochs run", "best epoch", "seconds per epoch", "total"], align: "lrrlr", rows)
   }
 
   private func historySection(_ groups: [RunGroup]) -> [String] {
@@ -350,7 +364,7 @@ extension ExperimentReport {
         ]
       }
       lines += ["### \(run.label)", ""]
-      lines += table(
+      lines += Markdown.table(
         ["epoch", "train loss", "train acc", "val loss", "val acc", "lr"], align: "rrrrrr", rows)
     }
     return lines
@@ -366,7 +380,7 @@ extension ExperimentReport {
       }
       let seeds = group.runs.count == 1 ? "seed \(group.seeds[0])" : "\(group.runs.count) seeds"
       lines += ["### \(group.label), \(seeds)", ""]
-      lines += table(
+      lines += Markdown.table(
         ["true \\ pred"] + m.indices.map(String.init), align: "l" + String(repeating: "r", count: m.count),
         m.enumerated().map { ["**\($0.offset)**"] + $0.element.map(String.init) })
     }
@@ -386,40 +400,5 @@ extension ExperimentReport {
     }
     lines += provenance.map { "- " + $0 }
     return lines
-  }
-
-  /// A Markdown table and the blank line after it; `align` has an "l" or "r" per column.
-  private func table(_ header: [String], align: String, _ rows: [[String]]) -> [String] {
-    assert(align.count == header.count && rows.allSatisfy { $0.count == header.count }, "\(header)")
-    let rule = align.map { $0 == "r" ? "---:" : "---" }
-    return ([header, rule] + rows).map { "| " + $0.joined(separator: " | ") + " |" } + [""]
-  }
-
-  /// A difference of accuracies (fractions) in signed percentage points, "+0.15"; one that rounds
-  /// to nothing reads "+0.00", not "-0.00".
-  private func percentagePoints(_ delta: Double) -> String {
-    String(format: "%+.2f", (delta * 10_000).rounded() / 100 + 0)
-  }
-
-  /// "99.12 ± 0.05 (99.07–99.18)" over several seeds, "99.12" for one.
-  private func percentCell(_ spread: Spread, _ seeds: Int) -> String {
-    let mean = String(format: "%.2f", spread.mean * 100)
-    guard seeds > 1 else { return mean }
-    return mean
-      + String(format: " ± %.2f (%.2f–%.2f)", spread.std * 100, spread.min * 100, spread.max * 100)
-  }
-
-  /// "110 of 30,000": a group's misclassified test images over all its seeds.
-  private func errorsCell(_ errors: (misclassified: Int, tested: Int)) -> String {
-    "\(errors.misclassified.formatted()) of \(errors.tested.formatted())"
-  }
-
-  private func pct(_ value: Double) -> String { String(format: "%.2f", value * 100) }
-
-  private func plain(_ value: Double, digits: Int) -> String { String(format: "%.\(digits)f", value) }
-
-  private func duration(_ seconds: Double) -> String {
-    let total = Int(seconds.rounded())
-    return String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
   }
 }

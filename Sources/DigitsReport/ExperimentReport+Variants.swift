@@ -1,3 +1,5 @@
+import DigitsTraining
+
 extension ExperimentReport {
   /// A group whose recipe departs from its protocol's other than by removing one ingredient (an
   /// alternative setting or an addition: "batch 64", "elastic 34.0"), beside its
@@ -64,10 +66,9 @@ extension ExperimentReport {
           && c.model == group.model
           && c.stem == group.stem && group.seeds.contains(c.seed)
       }.sorted { $0.config.seed < $1.config.seed }
-      let members = Set(group.runs.map(\.label))
       return Variant(
         group: group, recipe: recipe, nearest: Self.nearest(to: group, among: groups),
-        ensemble: ensembles.first { Set($0.members) == members })
+        ensemble: ensemble(of: group))
     }
   }
 

@@ -1,4 +1,5 @@
 import DigitsData
+import DigitsTraining
 import Foundation
 
 /// A model's misclassified test images as an SVG grid: each image a PNG tile embedded as a data
@@ -53,7 +54,7 @@ public struct ErrorGrid {
       shown.count < errors.count ? title + " (the first \(shown.count) of \(errors.count))" : title
     let rows = (shown.count + columns - 1) / columns
     let width = max(columns * cellWidth + 16, 480)
-    let headingLines = Self.wrapped(heading, characters: (width - 16) / Self.headingCharacterWidth)
+    let headingLines = SVGText.wrapped(heading, characters: (width - 16) / Self.headingCharacterWidth)
     let top = 22 + headingLines.count * Self.headingLineHeight
     let height = top + rows * cellHeight + 8
     var parts = [
@@ -89,19 +90,4 @@ public struct ErrorGrid {
   /// overestimate, so a wrapped line never reaches the edge).
   public static let headingLineHeight = 18
   public static let headingCharacterWidth = 9
-
-  /// `text` broken at spaces into lines of at most `characters` (a longer word alone on its line).
-  static func wrapped(_ text: String, characters: Int) -> [String] {
-    var lines: [String] = []
-    var line = ""
-    for word in text.split(separator: " ", omittingEmptySubsequences: false) {
-      if !line.isEmpty && line.count + 1 + word.count > characters {
-        lines.append(line)
-        line = String(word)
-      } else {
-        line += (line.isEmpty ? "" : " ") + String(word)
-      }
-    }
-    return lines + [line]
-  }
 }

@@ -1,3 +1,4 @@
+import DigitsTraining
 import Foundation
 
 /// What `digits train` left in a run folder, read back for a report.

@@ -1,4 +1,5 @@
 import DigitsModels
+import DigitsTraining
 
 /// Mean, standard deviation, minimum and maximum of one figure over the seeds of a group.
 public struct Spread: Codable, Equatable, Sendable {

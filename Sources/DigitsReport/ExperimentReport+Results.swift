@@ -1,5 +1,7 @@
+import DigitsTraining
+
 extension ExperimentReport {
-  /// results.json: `models` (SPEC.md's keys, one row per run in the groups' order, with its
+  /// results.json: `models` (docs/contract.md's keys, one row per run in the groups' order, with its
   /// protocol, seed, stem and recipe changes), `aggregates` (per group, each metric's mean, std,
   /// min and max over the seeds, and the misclassified and tested images summed over them),
   /// `ensembles`, `ablation`, `variants` (each beside the recipe and its nearest group), and the

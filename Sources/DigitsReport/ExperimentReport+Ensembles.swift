@@ -1,5 +1,6 @@
 import DigitsKernels
 import DigitsModels
+import DigitsTraining
 import Foundation
 
 /// The test-set metrics of an ensemble: the mean of its members' softmax probabilities, each

@@ -1,11 +1,13 @@
 import DigitsData
 import DigitsKernels
+import DigitsTraining
 import Foundation
 
-/// REPORT.md, results.json and the figures (convergence.svg, errors.svg) for a set of finished
-/// runs: grouped by protocol, model, stem and recipe, aggregated over seeds, with ensembles of
-/// the seeds and of every model of a protocol, the stem and ablation comparisons and the best
-/// single model's misclassified test images.
+/// REPORT.md, APPENDIX.md, results.json and the figures (convergence.svg,
+/// convergence-recipes.svg, errors.svg) for a set of finished runs: grouped by protocol, model,
+/// stem and recipe, aggregated over seeds, with ensembles of the seeds and of every model of a
+/// protocol, the stem and ablation comparisons and the best single model's misclassified test
+/// images.
 ///
 ///     var report = ExperimentReport(runs: runs, testSet: mnist.test, pngEncoder: { ImageEncoder.png($0, width: $1, height: $2) })
 ///     try report.evaluateEnsembles(earlier: ExperimentReport.earlierEnsembles(in: "report"))
@@ -152,43 +154,44 @@ public struct ExperimentReport {
     }
   }
 
-  /// Writes REPORT.md, results.json, convergence.svg and, when the best model's errors can be
-  /// drawn, errors.svg into `directory` (a stale errors.svg and errors.png are removed when they
-  /// cannot). REPORT.md shows convergence.png and errors.png too, which a caller renders from
-  /// the SVGs: `digits` runs rsvg-convert.
-  public func write(to directory: String) throws {
+  /// Writes REPORT.md, APPENDIX.md, results.json, the convergence figures and, when the best
+  /// model's errors can be drawn, errors.svg into `directory` (a figure not drawn this time is
+  /// removed with its PNG, so none is left stale). Returns the SVGs written: REPORT.md and
+  /// APPENDIX.md show their PNGs, which a caller renders (`digits` runs rsvg-convert).
+  @discardableResult
+  public func write(to directory: String) throws -> [String] {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let folder = RunFolder(directory)
-    try writeAtomically(ConvergenceChart(groups: chartedGroups).svg, to: folder.file("convergence.svg"))
-    if let grid = errorGrid.grid {
-      try writeAtomically(grid.svg, to: folder.file("errors.svg"))
-    } else {
-      for name in ["errors.svg", "errors.png"] {
-        try? FileManager.default.removeItem(atPath: folder.file(name))
+    var figures = convergenceFigures.map { ($0.name, ConvergenceChart(groups: $0.groups).svg) }
+    if let grid = errorGrid.grid { figures.append(("errors", grid.svg)) }
+    for (name, svg) in figures { try writeAtomically(svg, to: folder.file(name + ".svg")) }
+    let drawn = Set(figures.map(\.0))
+    for name in Self.figureNames where !drawn.contains(name) {
+      for file in [name + ".svg", name + ".png"] {
+        try? FileManager.default.removeItem(atPath: folder.file(file))
       }
     }
     try writeAtomically(resultsJSON, to: folder.file("results.json"))
+    try writeAtomically(appendix, to: folder.file("APPENDIX.md"))
     try writeAtomically(markdown, to: folder.file("REPORT.md"))
+    return figures.map { $0.0 + ".svg" }
   }
 
-  /// The groups the convergence figure draws: each protocol's own recipe and the variant with the
-  /// highest mean test accuracy (a figure of every variant has more lines than colours), or every
-  /// group when none runs a protocol's own recipe.
-  var chartedGroups: [RunGroup] {
-    let groups = self.groups
-    let recipes = groups.filter(\.changes.isEmpty)
-    guard !recipes.isEmpty else { return groups }
-    guard let best = bestVariantGroup else { return recipes }
-    return groups.filter { $0.changes.isEmpty || $0.label == best.label }
-  }
+  /// Every figure the report may draw, without its extension.
+  static let figureNames = ["convergence", "convergence-recipes", "errors"]
 
-  /// The variant group with the highest mean test accuracy (the first of equals).
-  var bestVariantGroup: RunGroup? {
-    var best: (group: RunGroup, accuracy: Double)?
-    for variant in variants {
-      let accuracy = variant.group.spread(\.accuracy).mean
-      if accuracy > best?.accuracy ?? -1 { best = (variant.group, accuracy) }
+  /// The convergence figures: `convergence`, the paper's question (its protocol's groups), and
+  /// `convergence-recipes`, each other protocol's own recipe and the best recipe of each stem.
+  /// Without runs of the paper's protocol, `convergence` draws the recipes (and without those,
+  /// every group), and there is no second figure.
+  public var convergenceFigures: [(name: String, groups: [RunGroup])] {
+    let paper = paperGroups
+    let best = Set(bestRecipes.map(\.label))
+    let recipes = groups.filter {
+      !paper.map(\.label).contains($0.label)
+        && (($0.trainingProtocol != .paper && $0.changes.isEmpty) || best.contains($0.label))
     }
-    return best?.group
+    if paper.isEmpty { return [("convergence", recipes.isEmpty ? groups : recipes)] }
+    return [("convergence", paper)] + (recipes.isEmpty ? [] : [("convergence-recipes", recipes)])
   }
 }
