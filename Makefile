@@ -38,8 +38,9 @@ test-fast: deps
 example: deps
 	cd Examples/DigitsExample && $(SWIFT) run
 
-## Rebuilds results/REPORT.md from the committed run folders with the release build (seconds once
-## built: a clone has no checkpoints, so nothing is evaluated) and fails when a line differs.
+## Rebuilds results/REPORT.md and APPENDIX.md from the committed run folders with the release
+## build (seconds once built: a clone has no checkpoints, so nothing is evaluated) and fails when a
+## line of either differs.
 check-report: deps
 	$(SWIFT) build -c release --product digits $(SWIFT_FLAGS)
 	scripts/check_report.sh "$$($(SWIFT) build -c release $(SWIFT_FLAGS) --show-bin-path)/digits"

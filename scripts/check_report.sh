@@ -40,7 +40,7 @@ comparable() { grep -v -e '^- report written by' -e 'best\.safetensors' "$1"; }
 for file in REPORT.md APPENDIX.md; do
   if ! diff <(comparable "results/$file") <(comparable "$out/$file") >"$out/$file.diff"; then
     head -n 40 "$out/$file.diff" >&2
-    fail "results/$file differs from the report its run folders give (rebuild it: see the README)"
+    fail "results/$file differs from the report its run folders give (rebuild it: see docs/reproducing.md)"
   fi
 done
 echo "check_report.sh: results/REPORT.md and results/APPENDIX.md match their ${#runs[@]} run folders"
