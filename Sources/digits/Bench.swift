@@ -7,7 +7,8 @@ struct Bench: ParsableCommand {
     abstract: "Measure training and inference throughput, GFLOP/s and peak memory.",
     discussion: """
       Times --steps training steps after two warm-up steps: the step `digits train` runs (forward, \
-      loss, backward, the finite-gradient check, Adam, the accuracy count) with its defaults, on \
+      loss, backward, the finite-gradient check, the optimiser, the weight average, the accuracy \
+      count) under --protocol's recipe and the flags given, on \
       real batches of --data-dir. Then inference at batch 1024 on its test images. Peak memory is \
       the resident set after training. Last, the machine's own peak on the same threads: a \
       2048³ sgemm and a 64 MiB parallel copy; model FLOP utilisation is the training GFLOP/s \
@@ -16,6 +17,11 @@ struct Bench: ParsableCommand {
       all-reduce's bandwidth (rank 0 prints).
       """)
 
+  @Option(
+    help: ArgumentHelp(
+      "Time the step of this protocol's recipe (optimiser, loss, augmentation, weight average, batch size), as `digits train --protocol` trains it; the flags below override its settings.",
+      valueName: "protocol"))
+  var `protocol` = TrainingProtocol.paper
   @Option(help: "Architecture.") var model = ResNetArchitecture.resnet50
   @Option(help: "Stem: standard or nomaxpool.") var stem = ResNetStem.standard
   @Flag(help: "Time the step with random affine augmentation of its images (as --augment trains).")
@@ -34,7 +40,7 @@ struct Bench: ParsableCommand {
     help: ArgumentHelp(
       "Time the step with a moving average of the weights (as --ema trains).", valueName: "decay"))
   var ema: Float?
-  @Option(help: "Training batch size.") var batchSize = 128
+  @Option(help: "Training batch size. Default: the protocol's.") var batchSize: Int?
   @Option(help: "Timed training steps.") var steps = 10
   @Option(help: "Timed inference batches of 1024 images.") var inferenceBatches = 2
   @Flag(help: "Print one JSON object.") var json = false
@@ -53,26 +59,29 @@ struct Bench: ParsableCommand {
   @OptionGroup var data: DataOptions
 
   func validate() throws {
-    if batchSize < 1 { throw InputProblem("--batch-size must be at least 1, got \(batchSize)") }
+    if let batchSize, batchSize < 1 {
+      throw InputProblem("--batch-size must be at least 1, got \(batchSize)")
+    }
     if steps < 1 { throw InputProblem("--steps must be at least 1, got \(steps)") }
     if bucketMb < 0 { throw InputProblem("--bucket-mb must be 0 or more, got \(bucketMb)") }
     if let ema, !(ema > 0 && ema < 1) { throw InputProblem("--ema must be in (0, 1), got \(ema)") }
-    try Train.checkElastic(elastic, sigma: elasticSigma, augment: augment)
+    try Train.checkElastic(
+      elastic, sigma: elasticSigma,
+      augment: augment || TrainingConfig(protocol: self.protocol, stem: stem, threads: 1).augment)
     if inferenceBatches < 1 {
       throw InputProblem("--inference-batches must be at least 1, got \(inferenceBatches)")
     }
   }
 
   func run() throws {
-    var config = TrainingConfig(threads: data.threadCount)
+    var config = TrainingConfig(protocol: self.protocol, stem: stem, threads: data.threadCount)
     config.model = model
-    config.stem = stem
-    config.batchSize = batchSize
-    config.augment = augment
+    if let batchSize { config.batchSize = batchSize }
+    if augment { config.augment = true }
     config.augmentSampling = augmentSampling
-    config.elastic = elastic ?? 0
+    if let elastic { config.elastic = elastic }
     if let elasticSigma { config.elasticSigma = elasticSigma }
-    config.ema = ema
+    if let ema { config.ema = ema }
     config.syncBatchNorm = syncBn
     config.bucketMegabytes = bucketMb
     let job = try Job.start()
