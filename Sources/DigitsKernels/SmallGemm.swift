@@ -1,3 +1,5 @@
+import CDigitsAVX512
+
 /// c[p] (+)= op(a[p]) · b[p] for `count` independent products [m, k] · [k, n] → [m, n], all
 /// row-major and packed one after another (a[p] at a + p·m·k, b[p] at b + p·k·n, c[p] at
 /// c + p·m·n), where op(a) is a ([m, k]) or with `transposeA` aᵀ (a stored [k, m]); split over
@@ -8,9 +10,12 @@
 /// few hundred tiles), where OpenBLAS spends longer clearing C, packing and waking its second
 /// thread than multiplying: on 36 × [512, 64] · [64, 64] it ran at 15–21 GFLOP/s on both cores,
 /// this loop at 68–72 (and 63–70 where OpenBLAS reached 42–59 on the larger shapes).
+/// `avx512`: whether full 32-column blocks go to the AVX-512 kernel (where the CPU has it); the
+/// results are the same either way.
 public func batchedSmallGemm(
   count: Int, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, transposeA: Bool = false,
-  b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, accumulate: Bool = false
+  b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, accumulate: Bool = false,
+  avx512: Bool = SmallGemmKernel.avx512Available
 ) {
   // 9 products on 2 workers would be 5 against 4: halves of each make it 9 against 9.
   let parts = count % Workers.count == 0 ? 1 : Workers.count
@@ -23,7 +28,7 @@ public func batchedSmallGemm(
     smallGemm(
       m: min(rowsPerPart, m - first), n: n, k: k, a: a + product * m * k + first * rowStride,
       rowStride: rowStride, depthStride: depthStride, b: b + product * k * n, c: output,
-      epilogue: ConvEpilogue(residual: accumulate ? UnsafePointer(output) : nil))
+      epilogue: ConvEpilogue(residual: accumulate ? UnsafePointer(output) : nil), avx512: avx512)
   }
 }
 
@@ -32,21 +37,30 @@ public func batchedSmallGemm(
 /// `ConvAlgorithm.smallPointwise`). The epilogue's residual is indexed like c.
 public func rowSplitSmallGemm(
   m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
-  epilogue: ConvEpilogue
+  epilogue: ConvEpilogue, avx512: Bool = SmallGemmKernel.avx512Available
 ) {
-  parallelChunks((m + smallGemmRows - 1) / smallGemmRows, grain: 11) { blocks in
+  parallelChunks((m + smallGemmRows - 1) / smallGemmRows, grain: 3) { blocks in
     let first = smallGemmRows * blocks.lowerBound
     smallGemm(
       m: min(m, smallGemmRows * blocks.upperBound) - first, n: n, k: k, a: a + first * k, rowStride: k,
       depthStride: 1,
       b: b, c: c + first * n,
       epilogue: ConvEpilogue(
-        bias: epilogue.bias, residual: epilogue.residual.map { $0 + first * n }, relu: epilogue.relu))
+        bias: epilogue.bias, residual: epilogue.residual.map { $0 + first * n }, relu: epilogue.relu),
+      avx512: avx512)
   }
 }
 
-/// Rows of c the main block of `smallGemm` computes at once.
-let smallGemmRows = 6
+/// The rows the workers split c into come in multiples of this: a whole number of the AVX2
+/// kernel's six-row blocks and of the AVX-512 kernel's eight.
+let smallGemmRows = 24
+
+/// Which kernel `smallGemm` runs on this CPU.
+public enum SmallGemmKernel {
+  /// Whether the CPU runs AVX-512F: then full 32-column blocks of c go to the AVX-512 kernel
+  /// (sixteen zmm accumulators, eight rows by 32 columns), the rest to the AVX2 one.
+  public static let avx512Available = digits_avx512_available()
+}
 
 /// c[m, n] = epilogue(a[m, k] · b[k, n]), b and c row-major and packed, a[row, index] at
 /// row · rowStride + index · depthStride (a or aᵀ stored row-major). Six rows by sixteen
@@ -56,11 +70,17 @@ let smallGemmRows = 6
 /// element sums its k products in order whatever the block, so the blocking never changes a bit.
 func smallGemm(
   m: Int, n: Int, k: Int, a: UnsafePointer<Float>, rowStride: Int, depthStride: Int, b: UnsafePointer<Float>,
-  c: UnsafeMutablePointer<Float>, epilogue: ConvEpilogue
+  c: UnsafeMutablePointer<Float>, epilogue: ConvEpilogue, avx512: Bool = SmallGemmKernel.avx512Available
 ) {
-  let (sixRowBlocks, fullColumns) = (m - m % 6, n - n % 16)
+  // The AVX-512 kernel takes the full 32-column blocks; these loops the columns after them.
+  let firstColumn =
+    avx512
+    ? digits_small_gemm_avx512(
+      m, n, k, a, rowStride, depthStride, b, c, epilogue.bias, epilogue.residual, epilogue.relu) : 0
+  let sixRowBlocks = m - m % 6
+  let fullColumns = n - (n - firstColumn) % 16
   for row in stride(from: 0, to: sixRowBlocks, by: 6) {
-    for column in stride(from: 0, to: fullColumns, by: 16) {
+    for column in stride(from: firstColumn, to: fullColumns, by: 16) {
       sixRowsBySixteen(
         k: k, n: n, a: a + row * rowStride, rowStride, depthStride, b: b + column, c: c, at: row, column,
         epilogue)
@@ -68,14 +88,14 @@ func smallGemm(
   }
   let fullRows = m - sixRowBlocks >= 4 ? sixRowBlocks + 4 : sixRowBlocks
   if fullRows > sixRowBlocks {
-    for column in stride(from: 0, to: fullColumns, by: 16) {
+    for column in stride(from: firstColumn, to: fullColumns, by: 16) {
       fourRowsBySixteen(
         k: k, n: n, a: a + sixRowBlocks * rowStride, rowStride, depthStride, b: b + column, c: c,
         at: sixRowBlocks, column, epilogue)
     }
   }
   for row in fullRows..<m {
-    for column in stride(from: 0, to: fullColumns, by: 16) {
+    for column in stride(from: firstColumn, to: fullColumns, by: 16) {
       oneRowBySixteen(
         k: k, n: n, a: a + row * rowStride, depthStride, b: b + column, c: c, at: row, column, epilogue)
     }

@@ -64,6 +64,44 @@ import Testing
     #expect(maxAbsDifference(blocked, reference) < 1e-6 * Float(k + 1))
   }
 
+  /// Where the CPU has AVX-512, its kernel (eight rows by 32 columns) and the AVX2 one give the
+  /// same bits: each element sums its products in the same order, then the same epilogue.
+  @Test(
+    .enabled(if: SmallGemmKernel.avx512Available, "this CPU has no AVX-512"),
+    arguments: [(13, 80, 7), (8, 32, 64), (29, 96, 33), (3, 40, 5)])
+  func avx512GivesTheAVX2KernelsBits(_ shape: (Int, Int, Int)) {
+    let (m, n, k, count) = (shape.0, shape.1, shape.2, 3)
+    var random = TestRandom(seed: 24)
+    let (a, b, start) = (
+      random.floats(count * k * m), random.floats(count * k * n), random.floats(count * m * n)
+    )
+    let bias = random.floats(n)
+    // Transposed and accumulating, as in Winograd's weight gradient; then one GEMM through bias,
+    // residual (the output itself) and ReLU, as in a pointwise conv.
+    func products(avx512: Bool) -> [Float] {
+      var c = start
+      batchedSmallGemm(
+        count: count, m: m, n: n, k: k, a: a, transposeA: true, b: b, c: &c, accumulate: true, avx512: avx512)
+      return c
+    }
+    func fused(avx512: Bool) -> [Float] {
+      var c = Array(start.prefix(m * n))
+      c.withUnsafeMutableBufferPointer { c in
+        bias.withUnsafeBufferPointer { bias in
+          rowSplitSmallGemm(
+            m: m, n: n, k: k, a: a, b: b, c: c.baseAddress!,
+            epilogue: ConvEpilogue(
+              bias: bias.baseAddress!, residual: UnsafePointer(c.baseAddress!), relu: true),
+            avx512: avx512)
+        }
+      }
+      return c
+    }
+    #expect(products(avx512: true) == products(avx512: false))
+    #expect(fused(avx512: true) == fused(avx512: false))
+    #expect(fused(avx512: true).contains(0) && products(avx512: true) != start)
+  }
+
   /// What OpenBLAS gives for the same `count` packed products, added onto `start`.
   private func openBLASProducts(
     count: Int, m: Int, n: Int, k: Int, a: [Float], transposeA: Bool, b: [Float], onto start: [Float]

@@ -20,9 +20,11 @@ import Testing
             "== run \(index + 1)/2: paper \(model) seed 0 → \(out.path)/runs/paper/\(model)/seed-0"),
           "stdout: \(result.stdout)")
         #expect(result.stdout.contains("paper \(model) seed 0: test accuracy "), "stdout: \(result.stdout)")
-        // Each run's result as it finishes, not only in the summary after the last.
+        // Each run's result as it finishes, not only in the summary after the last, with the
+        // job's progress: which run of how many, the time elapsed and the time left.
         let finished = result.stdout.split(separator: "\n").filter {
-          $0.hasPrefix("paper \(model) seed 0: test accuracy ") && $0.hasSuffix(" since the start")
+          $0.hasPrefix("paper \(model) seed 0: test accuracy ") && $0.contains("; run \(index + 1)/2 done, ")
+            && $0.contains(" elapsed, ") && $0.hasSuffix(index == 1 ? "no training left" : " left")
         }
         #expect(finished.count == 1, "stdout: \(result.stdout)")
       }
