@@ -51,7 +51,8 @@ let package = Package(
     // smallGemm's AVX-512 block, in C: Swift cannot ask for 512-bit registers in one function of a
     // module built for AVX2; it runs only where the CPU says it has AVX-512F.
     .target(name: "CDigitsAVX512", cSettings: [.unsafeFlags(["-O2"])]),
-    .target(name: "DigitsKernels", dependencies: ["CDigitsBLAS", "CDigitsAVX512"], swiftSettings: optimisedKernels),
+    .target(
+      name: "DigitsKernels", dependencies: ["CDigitsBLAS", "CDigitsAVX512"], swiftSettings: optimisedKernels),
     .target(name: "DigitsNN", dependencies: ["DigitsKernels"], swiftSettings: fastMath),
     // DigitsData for the input normalisation a saved Classifier carries.
     .target(name: "DigitsModels", dependencies: ["DigitsNN", "DigitsData"], swiftSettings: fastMath),
