@@ -71,18 +71,22 @@ swift_module() {
     -o "$objects/lib/lib$module.a" "${sources[@]}"
 }
 
-# stb_image as the package builds it (Sources/CDigitsStbImage), plus the module map SwiftPM would make.
-c_stb_image() {
-  local object=$objects/lib/libCDigitsStbImage.a
-  stale "$object" Sources/CDigitsStbImage "$0" || return 0
-  echo "building CDigitsStbImage" >&2
-  "$CLANG" -O2 -fsanitize="${sanitizers/fuzzer/fuzzer-no-link}" -I Sources/CDigitsStbImage/include \
-    -c Sources/CDigitsStbImage/stb_image.c -o "$objects/lib/stb_image.o"
+# A C target of the package (Sources/<name>: its .c files and include/<name>.h) as a static
+# library, as the package builds it, plus the module map SwiftPM would make.
+c_library() {
+  local name=$1 object=$objects/lib/lib$1.a source objects_built=()
+  stale "$object" Sources/"$name" "$0" || return 0
+  echo "building $name" >&2
+  for source in Sources/"$name"/*.c; do
+    "$CLANG" -O2 -fsanitize="${sanitizers/fuzzer/fuzzer-no-link}" -I Sources/"$name"/include \
+      -c "$source" -o "$objects/lib/$(basename "$source" .c).o"
+    objects_built+=("$objects/lib/$(basename "$source" .c).o")
+  done
   rm -f "$object"
-  "$(dirname "$CLANG")/llvm-ar" rcs "$object" "$objects/lib/stb_image.o"
-  mkdir -p "$objects/modules/CDigitsStbImage"
-  printf 'module CDigitsStbImage {\n  header "%s"\n  export *\n}\n' \
-    "$PWD/Sources/CDigitsStbImage/include/CDigitsStbImage.h" >"$objects/modules/CDigitsStbImage/module.modulemap"
+  "$(dirname "$CLANG")/llvm-ar" rcs "$object" "${objects_built[@]}"
+  mkdir -p "$objects/modules/$name"
+  printf 'module %s {\n  header "%s"\n  export *\n}\n' "$name" \
+    "$PWD/Sources/$name/include/$name.h" >"$objects/modules/$name/module.modulemap"
 }
 
 # The fuzzer executable for target $1 from fuzz/$2, linked with the libraries after it.
@@ -104,13 +108,14 @@ build_target() {
     fuzzer idx IDXFuzz.swift DigitsData
     ;;
   safetensors)
-    swift_module DigitsKernels "" -I Sources/CDigitsBLAS
+    c_library CDigitsAVX512
+    swift_module DigitsKernels CDigitsAVX512 -I Sources/CDigitsBLAS
     swift_module DigitsNN DigitsKernels -I Sources/CDigitsBLAS
-    fuzzer safetensors SafeTensorsFuzz.swift DigitsNN DigitsKernels
+    fuzzer safetensors SafeTensorsFuzz.swift DigitsNN DigitsKernels CDigitsAVX512
     ;;
   image)
     swift_module DigitsData "" -I Sources/CDigitsZlib
-    c_stb_image
+    c_library CDigitsStbImage
     swift_module DigitsImaging "DigitsData CDigitsStbImage" -I Sources/CDigitsZlib
     fuzzer image ImageFuzz.swift DigitsImaging CDigitsStbImage DigitsData
     ;;
