@@ -75,7 +75,11 @@ extension ExperimentReport {
     let best = bestRecipes
     var lines = ["## The best recipe", ""]
     guard !best.isEmpty else {
-      return lines + ["No group has run \(Self.bestRecipeSeeds) seeds yet.", ""]
+      return lines + [
+        "No group has run \(Self.bestRecipeSeeds) seeds yet, and with fewer a lucky seed would name the recipe "
+          + "(`digits experiment --seeds \(Self.bestRecipeSeeds)` trains that many; the committed results/REPORT.md "
+          + "names the best of the project's own sweep).", "",
+      ]
     }
     let rows = best.map { group in
       let changes = group.changes.count
