@@ -18,6 +18,9 @@ public final class ResidualBlock: Layer {
   init(main: Sequential, downsample: Sequential?) {
     self.main = main
     self.downsample = downsample
+    // forward joins in place over the last norm's output, which only a norm without a ReLU of its
+    // own leaves unread.
+    precondition(!lastNorm.fusedReLU, "the join's ReLU follows the branch's last norm")
   }
 
   /// BasicBlock (expansion 1): conv3x3(stride)-BN-ReLU-conv3x3-BN, names conv1, bn1, conv2, bn2.
@@ -99,7 +102,6 @@ public final class ResidualBlock: Layer {
     let identity = downsample?.forward(input, context: context) ?? input
     // The join overwrites the branch's last BatchNorm output, which nothing reads after it (that
     // norm has no ReLU of its own, so its backward reads only its input): a tensor less per block.
-    precondition(!lastNorm.fusedReLU, "the join's ReLU follows the branch's last norm")
     context.timed(.activation, "forward", work: .floats(3 * branch.count, flops: 2 * Double(branch.count))) {
       addReluForward(output: branch.data, branch.data, identity.data, count: branch.count)
     }

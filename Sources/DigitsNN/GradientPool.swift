@@ -16,11 +16,16 @@ public final class GradientPool {
   /// tensor that holds it, or else the largest, grown.
   public func take(batch: Int, height: Int = 1, width: Int = 1, channels: Int) -> Tensor {
     let needed = batch * height * width * channels
-    let fitting = free.indices.filter { free[$0].capacity >= needed }
-    let chosen =
-      fitting.min { free[$0].capacity < free[$1].capacity }
-      ?? free.indices.max { free[$0].capacity < free[$1].capacity }
-    let tensor = chosen.map { free.remove(at: $0) } ?? Tensor()
+    // One pass, no allocation: a backward pass takes a tensor per layer.
+    var (smallestFitting, largest): (Int?, Int?) = (nil, nil)
+    for index in free.indices {
+      let capacity = free[index].capacity
+      if capacity >= needed && capacity < smallestFitting.map({ free[$0].capacity }) ?? .max {
+        smallestFitting = index
+      }
+      if capacity > largest.map({ free[$0].capacity }) ?? -1 { largest = index }
+    }
+    let tensor = (smallestFitting ?? largest).map { free.remove(at: $0) } ?? Tensor()
     tensor.resize(batch: batch, height: height, width: width, channels: channels)
     lent[ObjectIdentifier(tensor)] = tensor
     return tensor

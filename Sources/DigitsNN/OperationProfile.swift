@@ -63,22 +63,22 @@ public final class OperationProfile {
     public var bytes = 0.0
     /// Passes filed here: layers of this shape × steps.
     public var calls = 0
-    /// What ran them, e.g. a conv's algorithm; several joined by "/" when they differ.
-    public var detail: String?
+    /// What ran them, e.g. a conv's algorithm.
+    public var details: Set<String> = []
+
+    /// The details sorted and joined by "/"; nil without any.
+    public var detail: String? { details.isEmpty ? nil : details.sorted().joined(separator: "/") }
   }
 
   public func add(
     row: String, direction: String, seconds elapsed: Double, work: OperationWork, detail: String?
   ) {
-    var totals = rows[RowKey(row: row, direction: direction), default: RowTotals()]
-    totals.seconds += elapsed
-    totals.flops += work.flops
-    totals.bytes += work.bytes
-    totals.calls += 1
-    if let detail, !(totals.detail?.split(separator: "/").contains(Substring(detail)) ?? false) {
-      totals.detail = totals.detail.map { $0 + "/" + detail } ?? detail
-    }
-    rows[RowKey(row: row, direction: direction)] = totals
+    let key = RowKey(row: row, direction: direction)
+    rows[key, default: RowTotals()].seconds += elapsed
+    rows[key]?.flops += work.flops
+    rows[key]?.bytes += work.bytes
+    rows[key]?.calls += 1
+    if let detail { rows[key]?.details.insert(detail) }
   }
 
   public func reset() {

@@ -43,7 +43,7 @@ public struct RooflineRow: Codable, Equatable, Sendable {
       // Element-wise operations do about a FLOP per float: their limit is the bandwidth.
       let roofFraction =
         intensity >= 1 ? gflops / peak.attainableGflops(intensity: intensity) : gbPerS / peak.bandwidthGBPerS
-      let details = Set(totals.compactMap(\.detail).flatMap { $0.split(separator: "/").map(String.init) })
+      let details = totals.reduce(into: Set<String>()) { $0.formUnion($1.details) }
       return RooflineRow(
         operation: operation, algorithm: details.isEmpty ? nil : details.sorted().joined(separator: "/"),
         layers: totals.map { $0.calls / max(1, steps) }.max() ?? 0,
