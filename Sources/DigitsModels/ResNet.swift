@@ -118,14 +118,8 @@ public final class ResNet: Layer {
     func start(of layer: any Layer) -> Int? {
       var lowest: Int?
       visit(layer) { leaf in
-        let offsets: [Int]
-        switch leaf {
-        case let conv as Conv2d: offsets = [conv.weight.offset] + (conv.bias.map { [$0.offset] } ?? [])
-        case let norm as BatchNorm2d: offsets = [norm.weight.offset, norm.bias.offset]
-        case let linear as Linear: offsets = [linear.weight.offset] + (linear.bias.map { [$0.offset] } ?? [])
-        default: offsets = []
-        }
-        lowest = ([lowest].compactMap { $0 } + offsets).min()
+        guard let owner = leaf as? any ParameterizedLayer else { return }
+        lowest = min(lowest ?? .max, owner.parameterRange.lowerBound)
       }
       return lowest
     }
@@ -136,6 +130,14 @@ public final class ResNet: Layer {
       }
     }
     return starts.compactMapValues { $0 }
+  }
+
+  /// Every leaf layer that owns parameters, in construction order: their `parameterRange`s tile
+  /// the arena.
+  public var parameterizedLayers: [any ParameterizedLayer] {
+    var result: [any ParameterizedLayer] = []
+    visit(network) { if let owner = $0 as? any ParameterizedLayer { result.append(owner) } }
+    return result
   }
 
   /// The convolutions in construction order (for FLOP counts).

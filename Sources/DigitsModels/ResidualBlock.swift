@@ -21,6 +21,12 @@ public final class ResidualBlock: Layer {
     // forward joins in place over the last norm's output, which only a norm without a ReLU of its
     // own leaves unread.
     precondition(!lastNorm.fusedReLU, "the join's ReLU follows the branch's last norm")
+    // forward lends the shortcut's norm its output (see shortcutForward).
+    precondition(
+      downsample.map {
+        $0.layers.count == 2 && $0.layers[0] is Conv2d && ($0.layers[1] as? BatchNorm2d)?.fusedReLU == false
+      }
+        ?? true, "a downsample is a conv and a norm without ReLU")
   }
 
   /// BasicBlock (expansion 1): conv3x3(stride)-BN-ReLU-conv3x3-BN, names conv1, bn1, conv2, bn2.
@@ -99,14 +105,26 @@ public final class ResidualBlock: Layer {
       return main.forwardFolding(input, residual: identity, context: context)
     }
     let branch = main.forward(input, context: context)
-    let identity = downsample?.forward(input, context: context) ?? input
+    let identity = shortcutForward(input, context: context)
     // The join overwrites the branch's last BatchNorm output, which nothing reads after it (that
     // norm has no ReLU of its own, so its backward reads only its input): a tensor less per block.
     context.timed(.activation, "forward", work: .floats(3 * branch.count, flops: 2 * Double(branch.count))) {
       addReluForward(output: branch.data, branch.data, identity.data, count: branch.count)
     }
+    if identity !== input { context.gradients.giveBack(identity) }
     output = branch
     return output
+  }
+
+  /// The shortcut's output for the join: the input itself, or the downsample's, whose norm
+  /// writes into a tensor lent by the context's pool (its backward reads only its input, so the
+  /// output is dead once joined; the pool's tensors sit idle until backward anyway).
+  private func shortcutForward(_ input: Tensor, context: ExecutionContext) -> Tensor {
+    guard let downsample else { return input }
+    let (conv, norm) = (downsample.layers[0] as! Conv2d, downsample.layers[1] as! BatchNorm2d)
+    let unnormalised = context.timed(conv, "forward") { conv.forward(input, context: context) }
+    let identity = context.gradients.take(like: unnormalised)
+    return context.timed(norm, "forward") { norm.forward(unnormalised, into: identity, context: context) }
   }
 
   public func backward(_ gradOutput: Tensor, context: ExecutionContext) -> Tensor {

@@ -26,7 +26,7 @@ public final class BatchNorm2d: Layer {
   private var groupRows = 0
 
   /// Elements of the last pass's input (for the profile's roofline).
-  var lastCount: Int { output.count }
+  var lastCount: Int { input?.count ?? 0 }
 
   public init(
     parameters: ParameterArena, buffers: ParameterArena, name: String, channels: Int,
@@ -63,8 +63,17 @@ public final class BatchNorm2d: Layer {
   }
 
   public func forward(_ input: Tensor, context: ExecutionContext) -> Tensor {
+    forward(input, into: output, context: context)
+  }
+
+  /// The forward pass written into `destination` (resized to the input's shape) instead of the
+  /// layer's own output: for a norm without ReLU, whose backward reads only its input, so that a
+  /// caller that reads the output once (a residual join) can lend it a pooled tensor.
+  public func forward(_ input: Tensor, into destination: Tensor, context: ExecutionContext) -> Tensor {
     precondition(
       input.channels == channels, "BatchNorm2d expects \(channels) channels, got \(input.channels)")
+    precondition(destination === output || !fusedReLU, "a fused ReLU's backward reads the norm's own output")
+    let output = destination
     let rows = input.rows
     output.resize(like: input)
     normalisedWithBatchStatistics = context.training

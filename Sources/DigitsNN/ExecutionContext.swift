@@ -11,8 +11,9 @@ public final class ExecutionContext {
   /// When set (training only), BatchNorm normalises over the batch of every process in the group
   /// (SyncBatchNorm), not only this process's share.
   public var synchronizedBatchNorm: (any Communicator)?
-  /// Called after each layer of a `Sequential` has run backward (its parameter gradients are
-  /// then final), e.g. to start all-reducing them while the layers before it still run.
+  /// Called after each layer of a `Sequential` (leaf or container) has run backward, when its
+  /// parameter gradients are final: to start all-reducing them while the layers before it still
+  /// run, or to step them.
   public var backwardFinished: ((any Layer) -> Void)?
   /// The tensors input gradients are written into (training).
   public let gradients = GradientPool()

@@ -11,8 +11,19 @@ public protocol Optimizer: AnyObject {
   var momentum: Float { get set }
   /// Named state blocks, each `parameters.count` floats (e.g. Adam's exp_avg, exp_avg_sq).
   var stateBlocks: [(name: String, values: UnsafeMutablePointer<Float>)] { get }
-  /// Applies one update from `parameters.gradients`.
-  func step()
+  /// Applies the update of step `stepCount` to the parameters in `range` (arena offsets), from
+  /// `gradients` (`range.count` floats). Every element's update reads only its own state, so
+  /// updating the arena range by range takes the same step as one pass over it, to the bit.
+  func update(_ range: Range<Int>, gradients: UnsafePointer<Float>)
+}
+
+extension Optimizer {
+  /// One step over the whole arena, from `parameters.gradients`.
+  public func step() {
+    precondition(!parameters.sharesGradientWindow, "a shared gradient window is stepped layer by layer")
+    stepCount += 1
+    update(0..<parameters.count, gradients: parameters.gradients)
+  }
 }
 
 /// torch.optim.Adam, and AdamW when `hyper.decoupled`.
@@ -52,11 +63,11 @@ public final class Adam: Optimizer {
     [("exp_avg", firstMoment), ("exp_avg_sq", secondMoment)]
   }
 
-  public func step() {
-    stepCount += 1
+  public func update(_ range: Range<Int>, gradients: UnsafePointer<Float>) {
+    let start = range.lowerBound
     adamStep(
-      parameters: parameters.values, gradients: parameters.gradients, firstMoment: firstMoment,
-      secondMoment: secondMoment, count: parameters.count, step: stepCount, hyper: hyper)
+      parameters: parameters.values + start, gradients: gradients, firstMoment: firstMoment + start,
+      secondMoment: secondMoment + start, count: range.count, step: stepCount, hyper: hyper)
   }
 }
 
@@ -91,10 +102,10 @@ public final class SGD: Optimizer {
     [("momentum_buffer", momentumBuffer)]
   }
 
-  public func step() {
-    stepCount += 1
+  public func update(_ range: Range<Int>, gradients: UnsafePointer<Float>) {
+    let start = range.lowerBound
     sgdStep(
-      parameters: parameters.values, gradients: parameters.gradients, momentumBuffer: momentumBuffer,
-      count: parameters.count, step: stepCount, hyper: hyper)
+      parameters: parameters.values + start, gradients: gradients, momentumBuffer: momentumBuffer + start,
+      count: range.count, step: stepCount, hyper: hyper)
   }
 }

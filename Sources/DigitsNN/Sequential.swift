@@ -76,6 +76,7 @@ public final class Sequential: Layer {
         context.gradients.giveBack(gradInput)
       }
     }
+    context.backwardFinished?(first)
     return target
   }
 

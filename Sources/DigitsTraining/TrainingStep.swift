@@ -6,9 +6,13 @@ import Foundation
 
 /// One optimiser step, the only one there is: `Trainer` runs it for every batch and `digits bench`
 /// times it. Takes the next batch, runs forward, loss and backward, refuses a non-finite loss or
-/// gradient (before the weights change), steps the optimiser, folds the weights into their
-/// average (with `--ema`) and counts the correct predictions.
-/// Buffers are allocated once; steady-state steps allocate nothing in the engine.
+/// gradient, steps the optimiser, folds the weights into their average (with `--ema`) and counts
+/// the correct predictions. Buffers are allocated once; steady-state steps allocate nothing in
+/// the engine.
+///
+/// One process: the optimiser steps each layer inside the backward pass (`LayerwiseUpdate`), from
+/// a gradient window one layer large. A non-finite loss stops the step before any weight moves;
+/// a non-finite gradient stops it at its layer.
 ///
 /// Data-parallel (a communicator of several processes): each process runs its share of the
 /// batch, backpropagates its share of the batch's mean loss (scaled by share / batch), and the
@@ -34,6 +38,8 @@ final class TrainingStep {
   let average: WeightAverage?
   let communicator: any Communicator
   let context = ExecutionContext(training: true)
+  /// Nil with several processes, whose gradients are all-reduced before the optimiser steps.
+  private let layerwise: LayerwiseUpdate?
   private let loss: CrossEntropyLoss
   private let images = Tensor()
   private var labels: [Int32] = []
@@ -50,7 +56,7 @@ final class TrainingStep {
   init(
     model: ResNet, optimizer: any Optimizer, labelSmoothing: Float, average: WeightAverage? = nil,
     communicator: any Communicator = SingleProcess(), synchronizedBatchNorm: Bool = false,
-    bucketFloats: Int? = nil
+    bucketFloats: Int? = nil, updatesLayerByLayer: Bool = true
   ) {
     self.model = model
     self.optimizer = optimizer
@@ -59,6 +65,14 @@ final class TrainingStep {
     self.bucketFloats = communicator.size > 1 ? bucketFloats : nil
     loss = CrossEntropyLoss(labelSmoothing: labelSmoothing)
     if synchronizedBatchNorm && communicator.size > 1 { context.synchronizedBatchNorm = communicator }
+    layerwise =
+      communicator.size == 1 && updatesLayerByLayer
+      ? LayerwiseUpdate(model: model, optimizer: optimizer) : nil
+    if let layerwise {
+      context.backwardFinished = { [unowned self] layer in
+        layerwise.layerFinished(layer) { work, update in measured("optimizer", work: work, update) }
+      }
+    }
     if let bucket = self.bucketFloats {
       let starts = model.gradientStarts
       context.backwardFinished = { [unowned self] layer in
@@ -95,17 +109,15 @@ final class TrainingStep {
     let gradLogits = loss.backward()
     if let batch { scale(gradLogits, by: Float(count) / Float(batch.images)) }
     unreducedEnd = model.parameters.count
+    layerwise?.begin()
     _ = model.backward(gradLogits, context: context)
-    if batch != nil {
-      let start = DispatchTime.now().uptimeNanoseconds
-      measured("all-reduce") { sumGradients() }
-      exposedAllReduceSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    }
-    guard model.parameters.gradientsAreFinite else { throw NotFinite(quantity: "a gradient") }
-    // Adam and AdamW read the weight, its gradient and both moments and write back three.
-    let parameterCount = model.parameters.count
-    measured("optimizer", work: .floats(7 * parameterCount, flops: 12 * Double(parameterCount))) {
-      optimizer.step()
+    if let layerwise {
+      guard layerwise.isComplete else {
+        precondition(layerwise.sawNonFiniteGradient, "a layer with parameters ran backward unseen")
+        throw NotFinite(quantity: "a gradient")
+      }
+    } else {
+      try stepOptimizer(summing: batch != nil)
     }
     if batch != nil && context.synchronizedBatchNorm == nil {
       measured("broadcast buffers") {
@@ -119,6 +131,22 @@ final class TrainingStep {
       }
     }
     return Outcome(loss: value, images: batch?.images ?? count, correct: batch?.correct ?? localCorrect)
+  }
+
+  /// The optimiser's step over the whole gradient arena, once every process's share is summed into
+  /// it (`summing`); refuses a non-finite gradient before any weight moves.
+  private func stepOptimizer(summing: Bool) throws(NotFinite) {
+    if summing {
+      let start = DispatchTime.now().uptimeNanoseconds
+      measured("all-reduce") { sumGradients() }
+      exposedAllReduceSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+    guard model.parameters.gradientsAreFinite else { throw NotFinite(quantity: "a gradient") }
+    // Adam and AdamW read the weight, its gradient and both moments and write back three.
+    let parameterCount = model.parameters.count
+    measured("optimizer", work: .floats(7 * parameterCount, flops: 12 * Double(parameterCount))) {
+      optimizer.step()
+    }
   }
 
   /// Runs `body`, timing it under `label` when the step is profiled, and in the roofline's row of

@@ -38,7 +38,8 @@ struct Bench: ParsableCommand {
   @Option(help: ArgumentHelp("As train's --elastic-sigma.", valueName: "sigma")) var elasticSigma: Float?
   @Option(
     help: ArgumentHelp(
-      "Time the step with a moving average of the weights (as --ema trains).", valueName: "decay"))
+      "Time the step with a moving average of the weights, as train's --ema (0: none). Default: the protocol's.",
+      valueName: "decay"))
   var ema: Float?
   @Option(help: "Training batch size. Default: the protocol's.") var batchSize: Int?
   @Option(help: "Timed training steps.") var steps = 10
@@ -64,7 +65,7 @@ struct Bench: ParsableCommand {
     }
     if steps < 1 { throw InputProblem("--steps must be at least 1, got \(steps)") }
     if bucketMb < 0 { throw InputProblem("--bucket-mb must be 0 or more, got \(bucketMb)") }
-    if let ema, !(ema > 0 && ema < 1) { throw InputProblem("--ema must be in (0, 1), got \(ema)") }
+    if let ema, !(ema >= 0 && ema < 1) { throw InputProblem("--ema must be in [0, 1), got \(ema)") }
     try Train.checkElastic(
       elastic, sigma: elasticSigma,
       augment: augment || TrainingConfig(protocol: self.protocol, stem: stem, threads: 1).augment)
@@ -81,7 +82,7 @@ struct Bench: ParsableCommand {
     config.augmentSampling = augmentSampling
     if let elastic { config.elastic = elastic }
     if let elasticSigma { config.elasticSigma = elasticSigma }
-    if let ema { config.ema = ema }
+    if let ema { config.ema = ema > 0 ? ema : nil }
     config.syncBatchNorm = syncBn
     config.bucketMegabytes = bucketMb
     let job = try Job.start()

@@ -41,6 +41,16 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: out), "a failed run left \(out) behind")
   }
 
+  /// `--ema 0` is allowed (no average, as for train), 1 and below 0 are not.
+  @Test(arguments: [
+    (["--ema", "1"], ["--ema", "1"]),
+    (["--ema=-0.5"], ["--ema", "-0.5"]),
+    (["--steps", "0"], ["--steps", "0"]),
+  ])
+  func badBenchFlagIsOneLine(flag: [String], mentions: [String]) throws {
+    expectOneLineFailure(try DigitsProcess.run(["bench"] + flag), mentioning: mentions)
+  }
+
   @Test func missingCheckpointIsNamed() throws {
     let directory = try TemporaryFolder()
     defer { directory.remove() }

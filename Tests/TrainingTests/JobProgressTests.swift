@@ -40,6 +40,22 @@ import Testing
     #expect(try abs(#require(stopped.secondsLeft(from: 1)) - 600) < 1e-9)
   }
 
+  /// Runs that may stop early are expected to stop where the finished ones did on average; the
+  /// others run all their epochs.
+  @Test func earlyStoppingRunsAreExpectedToStopWhereTheOthersDid() throws {
+    let run = Self.resnet34.trainingWork(images: 100, epochs: 10)
+    var progress = JobProgress(work: [run, run, run, run], mayStopEarly: [true, true, true, false])
+    progress.record(run: 0, share: 0.6, seconds: 60)
+    // 60 s for 0.6 of a run: 100 s a run. Run 2 should do 0.6 of its work, run 3 all of it.
+    #expect(try abs(#require(progress.secondsLeft(from: 2)) - 160) < 1e-9)
+    progress.record(run: 1, share: 0.8, seconds: 80)
+    #expect(try abs(#require(progress.secondsLeft(from: 2)) - 170) < 1e-9)
+    let config = try JobProgress(
+      runs: [Self.resnet34, TrainingConfig(protocol: .improved, threads: 1)], trainCount: 100,
+      kept: [false, false])
+    #expect(config.mayStopEarly == [true, false])
+  }
+
   @Test func aJobsWorkIsEachRunsImagesTimesItsEpochs() throws {
     var short = Self.resnet34
     (short.epochs, short.trainLimit) = (2, 100)
