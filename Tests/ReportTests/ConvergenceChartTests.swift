@@ -53,6 +53,22 @@ import Testing
     return history
   }
 
+  /// One far-off first epoch (79% against 96-99.5% after) does not set the accuracy axis: it
+  /// starts at the later epochs' lowest, and that epoch's mean sits on its edge with its value.
+  @Test func aFarOffFirstEpochSitsOnTheAxisEdgeLabelled() {
+    var history = Self.history(epochs: 4, stepsPerEpoch: 2)
+    for (epoch, accuracy) in [0.786, 0.961, 0.985, 0.995].enumerated() {
+      history.epochs[epoch].validationAccuracy = Float(accuracy)
+    }
+    let svg = ConvergenceChart(series: [.init(name: "a", histories: [history])]).svg
+    #expect(svg.contains(">78.6 ↓</text>"))
+    #expect(svg.contains(">96</text>") && !svg.contains(">94</text>") && !svg.contains(">80</text>"))
+    // Without the far-off epoch the axis starts at the lowest epoch, and nothing is labelled.
+    history.epochs[0].validationAccuracy = 0.95
+    let plain = ConvergenceChart(series: [.init(name: "a", histories: [history])]).svg
+    #expect(!plain.contains("↓") && plain.contains(">95</text>"))
+  }
+
   @Test func bandsSpanTheSeedsAndTheLossIsSmoothed() {
     #expect(ConvergenceChart.movingAverage([1, 2, 3, 4, 5], window: 3) == [1.5, 2, 3, 4, 4.5])
     let runs = Array(ExperimentReportTests.runs.prefix(4))
