@@ -241,7 +241,7 @@ public struct ConvergenceChart {
       // A mean below the axis sits on its edge, with its value beside it.
       for epoch in curve.indices where curve[epoch].mean < low {
         lines.append(
-          "<text x=\"\(fmt(epochPosition(x0)(Double(epoch + 1)) + 7))\" y=\"\(fmt(py(low) - 5))\" "
+          "<text x=\"\(fmt(epochPosition(x0)(Double(epoch + 1)) + 10))\" y=\"\(fmt(py(low) - 5))\" "
             + "fill=\"\(colour(index))\">\(String(format: "%.1f", curve[epoch].mean)) ↓</text>")
       }
     }
