@@ -88,11 +88,12 @@ extension ExperimentReport {
         group.runs[0].config.groupLabel(changes: [])
           + (changes == 0 ? "" : " with \(changes) change\(changes == 1 ? "" : "s") (below)"),
         "\(group.runs.count)", Markdown.meanAndStd(group.spread(\.accuracy), seeds: group.runs.count),
-        Markdown.errors(group.errors), ensemble(of: group).map { Markdown.percent($0.accuracy) } ?? "–",
+        Markdown.errors(group.errors), ensembleCell(of: group),
       ]
     }
     lines += [
-      "Per stem, the group of at least \(Self.bestRecipeSeeds) seeds with the highest mean test accuracy; "
+      "Per stem, the group of at least \(Self.bestRecipeSeeds) seeds with the highest mean test accuracy, or "
+        + "the protocol's own recipe where it trails that group by no more than the larger seed spread; "
         + "misclassified: test images wrong over all its seeds.", "",
     ]
     lines += Markdown.table(
@@ -100,6 +101,18 @@ extension ExperimentReport {
       rows)
     lines += ["To train one seed of it (`--seed N` for the others, `--out DIR` for the run folder):", ""]
     lines += best.map { "- \(Self.stemName($0.stem)): `\($0.runs[0].config.trainCommand)`" } + [""]
+    for choice in bestRecipeChoices {
+      guard let lead = choice.withinSpread else { continue }
+      let (leading, recipe) = (lead.spread(\.accuracy), choice.group.spread(\.accuracy))
+      lines += [
+        "On \(choice.group.stem == .standard ? "torchvision's stem" : "the stem without max-pool"), "
+          + "\(lead.label) reads \(Markdown.meanAndStd(leading, seeds: lead.runs.count)) over "
+          + "\(lead.runs.count) seeds, \(Markdown.percent(leading.mean - recipe.mean)) points above the recipe's "
+          + "\(Markdown.meanAndStd(recipe, seeds: choice.group.runs.count)) over \(choice.group.runs.count), "
+          + "within the larger seed spread (± \(Markdown.percent(max(leading.std, recipe.std)))): too little "
+          + "to change the recipe for (`\(lead.runs[0].config.trainCommand)` trains it).", "",
+      ]
+    }
     return lines
   }
 

@@ -79,6 +79,57 @@ import Testing
       ))
   }
 
+  /// A group with changes that leads the protocol's own recipe by no more than the seed spread
+  /// (here ± 0.05) does not displace it, and the report says so; a larger lead does.
+  @Test(arguments: [(0.0002, true), (0.0030, false)])
+  func aLeadWithinTheSeedSpreadKeepsTheRecipe(lead: Double, recipeStays: Bool) {
+    var runs: [RunSummary] = []
+    for (seed, accuracy) in [(0, 0.9955), (1, 0.9950), (2, 0.9960)] {
+      runs.append(Self.run(.improved, .resnet34, .standard, UInt64(seed), accuracy, [10, 10]) { _ in })
+      runs.append(
+        Self.run(.improved, .resnet34, .standard, UInt64(seed), accuracy + lead, [10, 10]) { $0.elastic = 0 })
+    }
+    let report = ExperimentReport(runs: runs)
+    let choice = report.bestRecipeChoices[0]
+    #expect(choice.group.changes.isEmpty == recipeStays)
+    #expect((choice.withinSpread?.changes.isEmpty == false) == recipeStays)
+    let markdown = report.markdown
+    #expect(
+      markdown.contains("- torchvision's: `digits train --protocol improved --model resnet34`") == recipeStays
+    )
+    #expect(
+      markdown.contains(
+        "points above the recipe's 99.55 ± 0.05 over 3, within the larger seed spread (± 0.05): too little to "
+          + "change the recipe for (`digits train --protocol improved --model resnet34 --elastic 0` trains it)"
+      )
+        == recipeStays)
+  }
+
+  /// The best recipe's ensemble cell: of its seeds, or else of the most of them an ensemble has.
+  @Test func theEnsembleCellFallsBackToTheLargestPartOfTheSeeds() {
+    var report = ExperimentReport(runs: Self.runs)
+    let seeds = report.bestRecipes[0].runs.map(\.label)
+    var metrics = EvaluationReport(
+      model: "resnet34", metrics: ClassificationMetrics(confusion: [[5, 0], [1, 4]]))
+    metrics.accuracy = 0.9960
+    // Tested with other views than the group's runs: an earlier recipe's runs of the same labels.
+    report.ensembles = [
+      EnsembleResult(
+        name: "other", members: Array(seeds.prefix(2)), tta: true, ttaRotation: 8, report: metrics)
+    ]
+    #expect(
+      report.markdown.contains("| torchvision's | improved resnet34 | 3 | 99.57 ± 0.04 | 3 of 30 | – |"))
+    report.ensembles = [
+      EnsembleResult(name: "two", members: Array(seeds.prefix(2)), tta: true, report: metrics)
+    ]
+    #expect(
+      report.markdown.contains(
+        "| torchvision's | improved resnet34 | 3 | 99.57 ± 0.04 | 3 of 30 | 99.60 (2 of 3 seeds) |"))
+    report.ensembles.append(EnsembleResult(name: "all", members: seeds, tta: true, report: metrics))
+    #expect(
+      report.markdown.contains("| torchvision's | improved resnet34 | 3 | 99.57 ± 0.04 | 3 of 30 | 99.60 |"))
+  }
+
   @Test func eachPaperModelStandsBesideItsImprovedRecipe() {
     let markdown = ExperimentReport(runs: Self.runs).markdown
     #expect(
