@@ -5,7 +5,7 @@ import DigitsNN
 /// The optimiser step taken layer by layer inside the backward pass: as soon as a layer's
 /// parameter gradients are final, they are checked, applied and cleared, so one window as large
 /// as the largest layer's parameters replaces the arena-sized gradient block (ResNet50: 94 MB
-/// of gradients become 9 MB) and each layer's gradients are read back while still in cache.
+/// of gradients become 9 MB). It saves memory, not time (see BENCHMARKS.md).
 /// Each element's update is the one `Optimizer.step()` would make, so the weights come out the
 /// same to the bit.
 ///
