@@ -83,7 +83,8 @@ public final class Conv2d: Layer {
     conv2dBackward(
       gradInput: inputGradient?.data, gradWeight: weight.gradient, gradBias: bias?.gradient,
       gradOutput: gradOutput.data, input: input.data, weight: weight.value, geometry: g,
-      workspace: workspace(g, context), flippedWeight: kernelScratch(context),
+      workspace: workspace(g, context),
+      flippedWeight: g.inputGradientNeedsFlippedCopy ? kernelScratch(context) : nil,
       accumulateInputGradient: accumulate)
   }
 

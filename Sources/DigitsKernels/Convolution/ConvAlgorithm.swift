@@ -86,6 +86,13 @@ extension ConvGeometry {
     }
   }
 
+  /// Whether `conv2dBackward` reads its input gradient's flipped kernel from a copy in its
+  /// `flippedWeight` scratch: Winograd and the 2x2-map form flip the kernel as they transform it.
+  public var inputGradientNeedsFlippedCopy: Bool {
+    let algorithm = self.algorithm
+    return algorithm != .winograd && algorithm != .twoByTwoMap && flippedKernelInputGradient(algorithm) != nil
+  }
+
   /// Floats of scratch `conv2dForward` and `conv2dBackward` need (the latter's input-gradient
   /// conv included).
   public var convolutionWorkspaceCount: Int {

@@ -56,9 +56,10 @@ func storeThroughEpilogue(
 /// Conv2d backward by `g.algorithm`. Accumulates into `gradWeight` ([OC, KH, KW, C]) and
 /// `gradBias` ([OC]); overwrites `gradInput` ([N, H, W, C]) when it is non-nil, or adds to it
 /// with `accumulateInputGradient` (a residual block's input gradient: the shortcut's plus the
-/// branch's). gradOutput: [N, OH, OW, OC]. Given `flippedWeight` ([C, KH, KW, OC] floats of
-/// scratch), the input gradient of a stride-1 conv is a conv of the flipped kernel where
-/// `g.flippedKernelInputGradient` says so. `workspace` holds `g.convolutionWorkspaceCount` floats.
+/// branch's). gradOutput: [N, OH, OW, OC]. The input gradient of a stride-1 conv is a conv of
+/// the flipped kernel where `g.flippedKernelInputGradient` says so: Winograd and the 2x2-map
+/// form transform the kernel flipped as they read it; the others need `flippedWeight`
+/// ([C, KH, KW, OC] floats of scratch) for a flipped copy, or without it unfold the gradient. `workspace` holds `g.convolutionWorkspaceCount` floats.
 public func conv2dBackward(
   gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
   gradBias: UnsafeMutablePointer<Float>?,
@@ -87,23 +88,31 @@ public func conv2dBackward(
     sumRows(into: gradBias, gradOutput, rows: g.columnRows, columns: g.outChannels, accumulate: true)
   }
   guard let gradInput else { return }
-  if let flippedWeight, let transposed = g.flippedKernelInputGradient(algorithm) {
-    flipKernelForInputGradient(flippedWeight, weight: weight, g)
-    conv2dForward(
-      output: gradInput, input: gradOutput, weight: flippedWeight, bias: nil, geometry: transposed,
-      workspace: workspace, accumulate: accumulateInputGradient)
-    return
-  }
+  let accumulate = accumulateInputGradient
   switch algorithm {
   case .validTaps:
     break  // with the weight gradient
+  case .winograd:
+    winogradInputGradient(
+      gradInput: gradInput, gradOutput: gradOutput, weight: weight, geometry: g, workspace: workspace,
+      accumulate: accumulate)
+  case .twoByTwoMap:
+    twoByTwoMapInputGradient(
+      gradInput: gradInput, gradOutput: gradOutput, weight: weight, geometry: g, workspace: workspace,
+      accumulate: accumulate)
   case .smallPointwise:
     smallPointwiseInputGradient(
-      gradInput: gradInput, gradOutput: gradOutput, weight: weight, geometry: g,
-      accumulate: accumulateInputGradient)
-  case .im2colGemm, .pointwiseGemm, .winograd, .twoByTwoMap, .singleChannelDirect:
-    im2colInputGradient(
-      gradInput: gradInput, gradOutput: gradOutput, weight: weight, geometry: g, workspace: workspace,
-      accumulate: accumulateInputGradient)
+      gradInput: gradInput, gradOutput: gradOutput, weight: weight, geometry: g, accumulate: accumulate)
+  case .im2colGemm, .pointwiseGemm, .singleChannelDirect:
+    if let flippedWeight, let transposed = g.flippedKernelInputGradient(algorithm) {
+      flipKernelForInputGradient(flippedWeight, weight: weight, g)
+      conv2dForward(
+        output: gradInput, input: gradOutput, weight: flippedWeight, bias: nil, geometry: transposed,
+        workspace: workspace, accumulate: accumulate)
+    } else {
+      im2colInputGradient(
+        gradInput: gradInput, gradOutput: gradOutput, weight: weight, geometry: g, workspace: workspace,
+        accumulate: accumulate)
+    }
   }
 }

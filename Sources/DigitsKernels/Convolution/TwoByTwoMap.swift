@@ -20,12 +20,39 @@ public func twoByTwoMapConvForward(
   output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
   epilogue: ConvEpilogue, geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
 ) {
-  let (n, c, oc) = (g.batch, g.inChannels, g.outChannels)
-  let (transformedWeight, transformedInput, products) = twoByTwoMapBuffers(workspace, g)
   // U = S w Sᵀ per (filter, channel), stored [9, C, OC].
   transformPerGroupOf8(
-    transformedWeight, points: 9, from: weight, taps: 9, rows: oc, channels: c, channelMajor: true,
-    rowAxis: { axisWeight($0, 1, $1, 1) }, columnAxis: { axisWeight($0, 3, $1, 3) })
+    workspace, points: 9, from: weight, taps: 9, rows: g.outChannels, channels: g.inChannels,
+    channelMajor: true, rowAxis: { axisWeight($0, 1, $1, 1) }, columnAxis: { axisWeight($0, 3, $1, 3) })
+  twoByTwoMapTransformedConv(
+    output: output, input: input, epilogue: epilogue, geometry: g, workspace: workspace)
+}
+
+/// The input gradient: the 2x2-map conv of gradOutput with the kernel flipped and its channel
+/// axes swapped (`inputGradientGeometry`), its transformed weight [9, OC, C] taken from `weight`
+/// along the channels as they lie, taps reversed (the same bits as transforming a flipped copy).
+/// gradOutput [N, 2, 2, OC] → gradInput [N, 2, 2, C], added to what it holds with `accumulate`.
+func twoByTwoMapInputGradient(
+  gradInput: UnsafeMutablePointer<Float>, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+  geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>, accumulate: Bool
+) {
+  guard let transposed = g.inputGradientGeometry else { preconditionFailure("a 2x2-map conv has stride 1") }
+  transformPerGroupOf8(
+    workspace, points: 9, from: weight, taps: 9, rows: g.outChannels, channels: g.inChannels,
+    reversedTaps: true, rowAxis: { axisWeight($0, 1, $1, 1) }, columnAxis: { axisWeight($0, 3, $1, 3) })
+  twoByTwoMapTransformedConv(
+    output: gradInput, input: gradOutput,
+    epilogue: ConvEpilogue(residual: accumulate ? UnsafePointer(gradInput) : nil), geometry: transposed,
+    workspace: workspace)
+}
+
+/// The 2x2-map conv with its transformed weight U [9, C, OC] already at the start of `workspace`.
+private func twoByTwoMapTransformedConv(
+  output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, epilogue: ConvEpilogue,
+  geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
+) {
+  let (n, c, oc) = (g.batch, g.inChannels, g.outChannels)
+  let (transformedWeight, transformedInput, products) = twoByTwoMapBuffers(workspace, g)
   twoByTwoMapInputTransform(transformedInput, input, g)
   // M[e][N, OC] = V[e][N, C] · U[e][C, OC] for each of the 9 points e.
   batchedSmallGemm(count: 9, m: n, n: oc, k: c, a: transformedInput, b: transformedWeight, c: products)
@@ -60,12 +87,10 @@ public func twoByTwoMapWeightGradient(
   transformPerGroupOf8(
     gradProducts, points: 9, from: gradOutput, taps: 4, rows: n, channels: oc,
     rowAxis: { axisGradOutput($0, 1, $1, 1) }, columnAxis: { axisGradOutput($0, 3, $1, 3) })
-  // dU[e][OC, C] = dM[e][N, OC]ᵀ · V[e][N, C].
-  for point in 0..<9 {
-    gemm(
-      transposeA: true, transposeB: false, m: oc, n: c, k: n, a: gradProducts + point * n * oc, lda: oc,
-      b: transformedInput + point * n * c, ldb: c, beta: 0, c: gradTransformedWeight + point * oc * c, ldc: c)
-  }
+  // dU[e][OC, C] = dM[e][N, OC]ᵀ · V[e][N, C] for each of the 9 points e.
+  batchedSmallGemm(
+    count: 9, m: oc, n: c, k: n, a: gradProducts, transposeA: true, b: transformedInput,
+    c: gradTransformedWeight)
   // dW += Sᵀ dU S per (filter, channel).
   accumulateBackTransformedWeightGradient(
     gradWeight, from: gradTransformedWeight, side: 3, outChannels: oc, inChannels: c, axis: axisGradWeight)
@@ -93,10 +118,11 @@ private func twoByTwoMapBuffers(
 /// group of 8 channels: the 3x3 points of both axes' transform, stored as
 /// transformed[point][r, channel], or with `channelMajor` as transformed[point][channel, r].
 /// `rowAxis` maps one grid row to 3 values (into a [grid rows, 3] scratch), `columnAxis` one
-/// column of that (stride 3) to 3 (stride 3).
+/// column of that (stride 3) to 3 (stride 3). With `reversedTaps` the grid is read flipped in
+/// both axes (tap t from source tap taps - 1 - t).
 private func transformPerGroupOf8(
   _ transformed: UnsafeMutablePointer<Float>, points: Int, from source: UnsafePointer<Float>, taps: Int,
-  rows: Int, channels: Int, channelMajor: Bool = false,
+  rows: Int, channels: Int, channelMajor: Bool = false, reversedTaps: Bool = false,
   rowAxis: (UnsafePointer<Float8>, UnsafeMutablePointer<Float8>) -> Void,
   columnAxis: (UnsafePointer<Float8>, UnsafeMutablePointer<Float8>) -> Void
 ) {
@@ -108,11 +134,12 @@ private func transformPerGroupOf8(
       let (grid, half, out) = (scratch.baseAddress!, scratch.baseAddress! + 9, scratch.baseAddress! + 18)
       forEachGroupOf8(0..<inner) { minor, lanes in
         for tap in 0..<taps {
+          let sourceTap = reversedTaps ? taps - 1 - tap : tap
           grid[tap] =
             channelMajor
-            ? (source + (minor * taps + tap) * channels + major).gather8(
+            ? (source + (minor * taps + sourceTap) * channels + major).gather8(
               stride: taps * channels, lanes: lanes)
-            : (source + (major * taps + tap) * channels + minor).load8(lanes: lanes)
+            : (source + (major * taps + sourceTap) * channels + minor).load8(lanes: lanes)
         }
         for gridRow in 0..<side { rowAxis(grid + side * gridRow, half + 3 * gridRow) }
         for q in 0..<3 { columnAxis(half + q, out + q) }

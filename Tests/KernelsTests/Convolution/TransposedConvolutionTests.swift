@@ -37,6 +37,32 @@ import Testing
     #expect(gw1 == gw2)
   }
 
+  /// Winograd and the 2x2-map algorithm transform the kernel flipped as they read it, with the
+  /// same arithmetic as their forward pass over a flipped copy (the route the others take): the
+  /// same bits, on channel counts that fill 8 lanes and counts that do not.
+  @Test(arguments: [(7, 5, 9, 2), (4, 16, 8, 3), (3, 3, 10, 1), (2, 9, 17, 2), (2, 32, 24, 3)])
+  func transformedKernelEqualsFlippedCopy(map: Int, inChannels: Int, outChannels: Int, batch: Int) throws {
+    let g = ConvGeometry(
+      batch: batch, inHeight: map, inWidth: map, inChannels: inChannels, outChannels: outChannels,
+      kernel: (3, 3), stride: (1, 1), padding: (1, 1))
+    #expect(g.algorithm == (map == 2 ? .twoByTwoMap : .winograd))
+    let transposed = try #require(g.inputGradientGeometry)
+    var random = TestRandom(seed: 34)
+    let (x, w, dy) = (random.floats(g.inputCount), random.floats(g.weightCount), random.floats(g.outputCount))
+    var workspace = [Float](repeating: 0, count: g.convolutionWorkspaceCount)
+    var (direct, viaCopy) = (
+      [Float](repeating: .nan, count: x.count), [Float](repeating: .nan, count: x.count)
+    )
+    var (gradWeight, flipped) = ([Float](repeating: 0, count: w.count), [Float](repeating: 0, count: w.count))
+    conv2dBackward(
+      gradInput: &direct, gradWeight: &gradWeight, gradBias: nil, gradOutput: dy, input: x, weight: w,
+      geometry: g, workspace: &workspace)
+    flipKernelForInputGradient(&flipped, weight: w, g)
+    conv2dForward(
+      output: &viaCopy, input: dy, weight: flipped, bias: nil, geometry: transposed, workspace: &workspace)
+    #expect(direct == viaCopy)
+  }
+
   @Test func stridedAndPointwiseConvsHaveNone() {
     let strided = ConvGeometry(
       batch: 1, inHeight: 4, inWidth: 4, inChannels: 1, outChannels: 1, kernel: (3, 3), stride: (2, 2),

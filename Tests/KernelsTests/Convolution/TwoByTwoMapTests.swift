@@ -27,24 +27,26 @@ import Testing
     #expect(maxAbsDifference(twoByTwo, reference) < 2e-5 * Float(9 * g.inChannels).squareRoot())
   }
 
-  /// The input gradient as Conv2d computes it (the flipped kernel through the 2x2-map forward)
-  /// against the im2col route (gradient columns folded back by col2im).
+  /// The input gradient (the flipped kernel through the 2x2-map algorithm) against im2col + GEMM
+  /// of the same transposed conv over an explicitly flipped copy of the kernel.
   @Test(arguments: geometries)
-  func inputGradientMatchesIm2col(_ g: ConvGeometry) {
+  func inputGradientMatchesIm2col(_ g: ConvGeometry) throws {
+    let transposed = try #require(g.inputGradientGeometry)
     var random = TestRandom(seed: 15)
     let (x, w, dy) = (random.floats(g.inputCount), random.floats(g.weightCount), random.floats(g.outputCount))
     var workspace = [Float](repeating: 0, count: g.convolutionWorkspaceCount)
-    var (viaFlipped, viaColumns) = (
+    var (viaTransforms, viaColumns) = (
       [Float](repeating: .nan, count: x.count), [Float](repeating: .nan, count: x.count)
     )
     var (gradWeight, flipped) = ([Float](repeating: 0, count: w.count), [Float](repeating: 0, count: w.count))
     conv2dBackward(
-      gradInput: &viaFlipped, gradWeight: &gradWeight, gradBias: nil, gradOutput: dy, input: x, weight: w,
-      geometry: g, workspace: &workspace, flippedWeight: &flipped)
-    conv2dBackward(
-      gradInput: &viaColumns, gradWeight: &gradWeight, gradBias: nil, gradOutput: dy, input: x, weight: w,
+      gradInput: &viaTransforms, gradWeight: &gradWeight, gradBias: nil, gradOutput: dy, input: x, weight: w,
       geometry: g, workspace: &workspace)
-    #expect(maxAbsDifference(viaFlipped, viaColumns) < 2e-5 * Float(9 * g.outChannels).squareRoot())
+    flipKernelForInputGradient(&flipped, weight: w, g)
+    var columns = [Float](repeating: 0, count: transposed.columnRows * transposed.columnWidth)
+    im2colConvForward(
+      output: &viaColumns, input: dy, weight: flipped, bias: nil, geometry: transposed, workspace: &columns)
+    #expect(maxAbsDifference(viaTransforms, viaColumns) < 2e-5 * Float(9 * g.outChannels).squareRoot())
   }
 
   @Test(arguments: geometries)
