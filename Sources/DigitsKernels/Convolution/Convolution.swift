@@ -92,13 +92,10 @@ public func conv2dBackward(
   switch algorithm {
   case .validTaps:
     break  // with the weight gradient
-  case .winograd:
-    winogradInputGradient(
-      gradInput: gradInput, gradOutput: gradOutput, weight: weight, geometry: g, workspace: workspace,
-      accumulate: accumulate)
-  case .twoByTwoMap:
-    twoByTwoMapInputGradient(
-      gradInput: gradInput, gradOutput: gradOutput, weight: weight, geometry: g, workspace: workspace,
+  case .winograd, .twoByTwoMap:
+    transformedConvInputGradient(
+      algorithm, gradInput: gradInput, gradOutput: gradOutput, weight: weight, geometry: g,
+      workspace: workspace,
       accumulate: accumulate)
   case .smallPointwise:
     smallPointwiseInputGradient(
@@ -114,5 +111,29 @@ public func conv2dBackward(
         gradInput: gradInput, gradOutput: gradOutput, weight: weight, geometry: g, workspace: workspace,
         accumulate: accumulate)
     }
+  }
+}
+
+/// The input gradient of a Winograd or 2x2-map conv: the same algorithm's conv of gradOutput
+/// with the kernel flipped and its channel axes swapped (`inputGradientGeometry`), its
+/// transformed weight taken from `weight` flipped as it is read, with no flipped copy.
+private func transformedConvInputGradient(
+  _ algorithm: ConvAlgorithm, gradInput: UnsafeMutablePointer<Float>, gradOutput: UnsafePointer<Float>,
+  weight: UnsafePointer<Float>, geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>,
+  accumulate: Bool
+) {
+  guard let transposed = g.inputGradientGeometry else {
+    preconditionFailure("\(algorithm) convs have stride 1")
+  }
+  let epilogue = ConvEpilogue(residual: accumulate ? UnsafePointer(gradInput) : nil)
+  if algorithm == .winograd {
+    winogradWeightTransform(
+      workspace, weight, outChannels: g.outChannels, inChannels: g.inChannels, flipped: true)
+    winogradTransformedConv(
+      output: gradInput, input: gradOutput, epilogue: epilogue, geometry: transposed, workspace: workspace)
+  } else {
+    twoByTwoMapFlippedWeightTransform(workspace, weight, outChannels: g.outChannels, inChannels: g.inChannels)
+    twoByTwoMapTransformedConv(
+      output: gradInput, input: gradOutput, epilogue: epilogue, geometry: transposed, workspace: workspace)
   }
 }

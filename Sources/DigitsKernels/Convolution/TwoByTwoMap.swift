@@ -28,26 +28,20 @@ public func twoByTwoMapConvForward(
     output: output, input: input, epilogue: epilogue, geometry: g, workspace: workspace)
 }
 
-/// The input gradient: the 2x2-map conv of gradOutput with the kernel flipped and its channel
-/// axes swapped (`inputGradientGeometry`), its transformed weight [9, OC, C] taken from `weight`
+/// U'[e][oc, c] = (S g' Sᵀ)[e] for g' = weight[oc, 2 - ky, 2 - kx, c]: the transformed weight of
+/// the input gradient's conv (the kernel flipped, its channel axes swapped), [9, OC, C], read
 /// along the channels as they lie, taps reversed (the same bits as transforming a flipped copy).
-/// gradOutput [N, 2, 2, OC] → gradInput [N, 2, 2, C], added to what it holds with `accumulate`.
-func twoByTwoMapInputGradient(
-  gradInput: UnsafeMutablePointer<Float>, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-  geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>, accumulate: Bool
+func twoByTwoMapFlippedWeightTransform(
+  _ transformed: UnsafeMutablePointer<Float>, _ weight: UnsafePointer<Float>, outChannels: Int,
+  inChannels: Int
 ) {
-  guard let transposed = g.inputGradientGeometry else { preconditionFailure("a 2x2-map conv has stride 1") }
   transformPerGroupOf8(
-    workspace, points: 9, from: weight, taps: 9, rows: g.outChannels, channels: g.inChannels,
+    transformed, points: 9, from: weight, taps: 9, rows: outChannels, channels: inChannels,
     reversedTaps: true, rowAxis: { axisWeight($0, 1, $1, 1) }, columnAxis: { axisWeight($0, 3, $1, 3) })
-  twoByTwoMapTransformedConv(
-    output: gradInput, input: gradOutput,
-    epilogue: ConvEpilogue(residual: accumulate ? UnsafePointer(gradInput) : nil), geometry: transposed,
-    workspace: workspace)
 }
 
 /// The 2x2-map conv with its transformed weight U [9, C, OC] already at the start of `workspace`.
-private func twoByTwoMapTransformedConv(
+func twoByTwoMapTransformedConv(
   output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, epilogue: ConvEpilogue,
   geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
 ) {

@@ -47,25 +47,9 @@ public func winogradConvForward(
   winogradTransformedConv(output: output, input: input, epilogue: epilogue, geometry: g, workspace: workspace)
 }
 
-/// The input gradient of a Winograd conv: the Winograd conv of gradOutput with the kernel
-/// flipped and its channel axes swapped (`inputGradientGeometry`), whose transformed weight
-/// comes straight from `weight` (`winogradFlippedWeightTransform`) with no flipped copy.
-/// gradOutput [N, H, W, OC] → gradInput [N, H, W, C], added to what it holds with `accumulate`.
-func winogradInputGradient(
-  gradInput: UnsafeMutablePointer<Float>, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-  geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>, accumulate: Bool
-) {
-  guard let transposed = g.inputGradientGeometry else { preconditionFailure("a Winograd conv has stride 1") }
-  winogradFlippedWeightTransform(workspace, weight, outChannels: g.outChannels, inChannels: g.inChannels)
-  winogradTransformedConv(
-    output: gradInput, input: gradOutput,
-    epilogue: ConvEpilogue(residual: accumulate ? UnsafePointer(gradInput) : nil), geometry: transposed,
-    workspace: workspace)
-}
-
 /// The Winograd conv with its transformed weight U [36, C, OC] already at the start of
 /// `workspace`.
-private func winogradTransformedConv(
+func winogradTransformedConv(
   output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, epilogue: ConvEpilogue,
   geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
 ) {
@@ -87,61 +71,34 @@ private func winogradTransformedConv(
 /// [C, OC], the right-hand operand of its GEMM as `batchedSmallGemm` takes it. Eight filters at
 /// a time, gathered, so that the 36 stores are runs of eight (stores scattered over 8 rows
 /// had made this 0.9% of a ResNet50 training step).
+///
+/// `flipped`: U'[e][oc, c] for g = weight[oc, 2 - ky, 2 - kx, c] instead, the transformed weight
+/// of the input gradient's conv (the kernel flipped, its channel axes swapped): the same
+/// arithmetic per element as on a flipped copy, so the same bits, along the channels as they lie
+/// (contiguous loads, no copy).
 func winogradWeightTransform(
   _ transformed: UnsafeMutablePointer<Float>, _ weight: UnsafePointer<Float>, outChannels: Int,
-  inChannels: Int
+  inChannels: Int, flipped: Bool = false
 ) {
-  parallelFor(inChannels) { channel in
+  let (outer, inner) = flipped ? (outChannels, inChannels) : (inChannels, outChannels)
+  parallelFor(outer) { major in
     withUnsafeTemporaryAllocation(of: Float8.self, capacity: 9 + 18 + 36) { scratch in
-      let (taps, full) = (scratch.baseAddress!, scratch.baseAddress! + 27)
-      forEachGroupOf8(0..<outChannels) { filter, lanes in
+      let (taps, half, full) = (scratch.baseAddress!, scratch.baseAddress! + 9, scratch.baseAddress! + 27)
+      forEachGroupOf8(0..<inner) { minor, lanes in
         for tap in 0..<9 {
-          taps[tap] = (weight + (filter * 9 + tap) * inChannels + channel).gather8(
-            stride: 9 * inChannels, lanes: lanes)
+          taps[tap] =
+            flipped
+            ? (weight + (major * 9 + 8 - tap) * inChannels + minor).load8(lanes: lanes)
+            : (weight + (minor * 9 + tap) * inChannels + major).gather8(stride: 9 * inChannels, lanes: lanes)
         }
-        kernelTransform3x3(taps, full, scratch: scratch.baseAddress! + 9)
+        for column in 0..<3 { kernelTransform(taps + column, 3, half + column, 3) }  // G g: [6, 3]
+        for row in 0..<6 { kernelTransform(half + 3 * row, 1, full + 6 * row, 1) }  // (G g) Gᵀ: [6, 6]
         for point in 0..<36 {
-          (transformed + (point * inChannels + channel) * outChannels + filter).store8(
-            full[point], lanes: lanes)
+          (transformed + (point * outer + major) * inner + minor).store8(full[point], lanes: lanes)
         }
       }
     }
   }
-}
-
-/// U'[e][oc, c] = (G g' Gᵀ)[e] for g' = weight[oc, 2 - ky, 2 - kx, c], the kernel flipped: the
-/// transformed weight of the input gradient's conv, whose input channels are this conv's OC.
-/// The same arithmetic per element as `winogradWeightTransform` on a flipped copy of the kernel,
-/// so the same bits, but along the channels as they lie: contiguous loads and stores.
-func winogradFlippedWeightTransform(
-  _ transformed: UnsafeMutablePointer<Float>, _ weight: UnsafePointer<Float>, outChannels: Int,
-  inChannels: Int
-) {
-  parallelFor(outChannels) { filter in
-    withUnsafeTemporaryAllocation(of: Float8.self, capacity: 9 + 18 + 36) { scratch in
-      let (taps, full) = (scratch.baseAddress!, scratch.baseAddress! + 27)
-      forEachGroupOf8(0..<inChannels) { channel, lanes in
-        for tap in 0..<9 {
-          taps[tap] = (weight + (filter * 9 + 8 - tap) * inChannels + channel).load8(lanes: lanes)
-        }
-        kernelTransform3x3(taps, full, scratch: scratch.baseAddress! + 9)
-        for point in 0..<36 {
-          (transformed + (point * outChannels + filter) * inChannels + channel).store8(
-            full[point], lanes: lanes)
-        }
-      }
-    }
-  }
-}
-
-/// full [6, 6] = G · taps [3, 3] · Gᵀ, through `scratch` [6, 3].
-@inline(__always)
-private func kernelTransform3x3(
-  _ taps: UnsafePointer<Float8>, _ full: UnsafeMutablePointer<Float8>,
-  scratch half: UnsafeMutablePointer<Float8>
-) {
-  for column in 0..<3 { kernelTransform(taps + column, 3, half + column, 3) }  // G g: [6, 3]
-  for row in 0..<6 { kernelTransform(half + 3 * row, 1, full + 6 * row, 1) }  // (G g) Gᵀ: [6, 6]
 }
 
 /// V[e = 6·i + j][tile - tiles.lowerBound, c] = (Bᵀ d B)[i, j] for each tile in `tiles`, d the
