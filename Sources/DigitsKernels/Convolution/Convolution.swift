@@ -59,7 +59,8 @@ func storeThroughEpilogue(
 /// branch's). gradOutput: [N, OH, OW, OC]. The input gradient of a stride-1 conv is a conv of
 /// the flipped kernel where `g.flippedKernelInputGradient` says so: Winograd and the 2x2-map
 /// form transform the kernel flipped as they read it; the others need `flippedWeight`
-/// ([C, KH, KW, OC] floats of scratch) for a flipped copy, or without it unfold the gradient. `workspace` holds `g.convolutionWorkspaceCount` floats.
+/// ([C, KH, KW, OC] floats of scratch) for a flipped copy, or without it unfold the gradient.
+/// `workspace` holds `g.convolutionWorkspaceCount` floats.
 public func conv2dBackward(
   gradInput: UnsafeMutablePointer<Float>?, gradWeight: UnsafeMutablePointer<Float>,
   gradBias: UnsafeMutablePointer<Float>?,
@@ -95,8 +96,7 @@ public func conv2dBackward(
   case .winograd, .twoByTwoMap:
     transformedConvInputGradient(
       algorithm, gradInput: gradInput, gradOutput: gradOutput, weight: weight, geometry: g,
-      workspace: workspace,
-      accumulate: accumulate)
+      workspace: workspace, accumulate: accumulate)
   case .smallPointwise:
     smallPointwiseInputGradient(
       gradInput: gradInput, gradOutput: gradOutput, weight: weight, geometry: g, accumulate: accumulate)
