@@ -39,17 +39,24 @@ enum CPU {
 /// microseconds, more than the work of a few thousand elements.
 @inlinable
 public func parallelChunks(_ total: Int, grain: Int = 4096, _ body: (Range<Int>) -> Void) {
+  parallelWorkerChunks(total, grain: grain) { _, range in body(range) }
+}
+
+/// `parallelChunks`, telling `body` which chunk it runs as well (0..<Workers.count), so that
+/// each can use a scratch area of its own.
+@inlinable
+public func parallelWorkerChunks(_ total: Int, grain: Int = 4096, _ body: (Int, Range<Int>) -> Void) {
   guard total > 0 else { return }
   let chunks = min(Workers.count, max(1, total / max(grain, 1)))
   if chunks == 1 {
-    body(0..<total)
+    body(0, 0..<total)
     return
   }
   let per = (total + chunks - 1) / chunks
   DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
     let start = chunk * per
     let end = min(total, start + per)
-    if start < end { body(start..<end) }
+    if start < end { body(chunk, start..<end) }
   }
 }
 

@@ -2,16 +2,23 @@
 /// multiplies per (input, output) channel pair instead of the 16 of the taps that touch the map.
 /// Along one axis the two outputs are y0 = x0·w1 + x1·w2 and y1 = x0·w0 + x1·w1, which three
 /// products give: m0 = (x0 + x1)·w1, m1 = x1·(w2 - w1), m2 = x0·(w0 - w1); y0 = m0 + m1,
-/// y1 = m0 + m2. Nested over both axes that is 9 points, each one GEMM over the batch.
+/// y1 = m0 + m2. Nested over both axes that is 9 points, each a GEMM over the images.
 ///
 /// Transforms per axis: v = T·x = (x0 + x1, x1, x0), u = S·w = (w1, w2 - w1, w0 - w1),
 /// y = A·m = (m0 + m1, m0 + m2). The weight gradient runs them transposed:
 /// dM = Aᵀ·dY·A, dU[e] = dM[e]ᵀ·V[e], dW += Sᵀ·dU·S.
 extension ConvGeometry {
-  /// Floats of scratch for the forward pass and the weight gradient: U [9, C, OC] or dU [9, OC, C],
-  /// V [9, N, C] and M or dM [9, N, OC].
+  /// Images a worker takes through input transform, GEMMs and output transform at a time: V
+  /// and M for 32 images of 256 channels take 590 KB, which stays in the worker's L2.
+  var twoByTwoMapBlockImages: Int { 32 }
+
+  /// Floats of scratch: U [9, C, OC] or dU [9, OC, C], then V [9, N, C] and M or dM [9, N, OC]
+  /// for the weight gradient, or for a block of images per worker (`Workers.count` where the
+  /// conv runs) in the forward pass.
   public var twoByTwoMapWorkspaceCount: Int {
-    9 * (outChannels * inChannels + batch * (inChannels + outChannels))
+    let blocks =
+      Workers.count * transformedConvBlockFloats(9, twoByTwoMapBlockImages, inChannels, outChannels)
+    return 9 * outChannels * inChannels + max(9 * batch * (inChannels + outChannels), blocks)
   }
 }
 
@@ -40,29 +47,45 @@ func twoByTwoMapFlippedWeightTransform(
     reversedTaps: true, rowAxis: { axisWeight($0, 1, $1, 1) }, columnAxis: { axisWeight($0, 3, $1, 3) })
 }
 
-/// The 2x2-map conv with its transformed weight U [9, C, OC] already at the start of `workspace`.
+/// The 2x2-map conv with its transformed weight U [9, C, OC] already at the start of `workspace`,
+/// by blocks of `twoByTwoMapBlockImages` images (see `transformedConvByBlocks`).
 func twoByTwoMapTransformedConv(
   output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, epilogue: ConvEpilogue,
   geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
 ) {
-  let (n, c, oc) = (g.batch, g.inChannels, g.outChannels)
-  let (transformedWeight, transformedInput, products) = twoByTwoMapBuffers(workspace, g)
-  twoByTwoMapInputTransform(transformedInput, input, g)
-  // M[e][N, OC] = V[e][N, C] · U[e][C, OC] for each of the 9 points e.
-  batchedSmallGemm(count: 9, m: n, n: oc, k: c, a: transformedInput, b: transformedWeight, c: products)
-  // y = A M Aᵀ per (image, channel), through the epilogue.
-  parallelFor(n) { image in
-    withUnsafeTemporaryAllocation(of: Float8.self, capacity: 9 + 6 + 4) { scratch in
-      let (m, half, y) = (scratch.baseAddress!, scratch.baseAddress! + 9, scratch.baseAddress! + 15)
-      forEachGroupOf8(0..<oc) { channel, lanes in
-        for point in 0..<9 { m[point] = (products + (point * n + image) * oc + channel).load8(lanes: lanes) }
-        for q in 0..<3 { axisOutput(m + q, 3, half + q, 3) }  // [2, 3]
-        for i in 0..<2 { axisOutput(half + 3 * i, 1, y + 2 * i, 1) }  // [2, 2]
-        for pixel in 0..<4 {
-          let index = (image * 4 + pixel) * oc + channel
-          (output + index).store8(
-            epilogue.apply(y[pixel], index: index, channel: channel, lanes: lanes), lanes: lanes)
-        }
+  let c = g.inChannels
+  transformedConvByBlocks(
+    points: 9, items: g.batch, block: g.twoByTwoMapBlockImages, inChannels: c, outChannels: g.outChannels,
+    workspace: workspace,
+    inputTransform: { transformed, images in
+      twoByTwoMapInputTransform(
+        transformed, input + images.lowerBound * 4 * c, rows: images.count, channels: c, parallel: false)
+    },
+    outputTransform: { products, images in
+      for local in 0..<images.count {
+        twoByTwoMapOutputTransform(output, products, epilogue, g, images: images, local: local)
+      }
+    })
+}
+
+/// y = A M Aᵀ for image `images.lowerBound + local` (M's rows counted from images.lowerBound),
+/// each channel through the epilogue.
+@inline(__always)
+private func twoByTwoMapOutputTransform(
+  _ output: UnsafeMutablePointer<Float>, _ products: UnsafePointer<Float>, _ epilogue: ConvEpilogue,
+  _ g: ConvGeometry, images: Range<Int>, local: Int
+) {
+  let (oc, n, image) = (g.outChannels, images.count, images.lowerBound + local)
+  withUnsafeTemporaryAllocation(of: Float8.self, capacity: 9 + 6 + 4) { scratch in
+    let (m, half, y) = (scratch.baseAddress!, scratch.baseAddress! + 9, scratch.baseAddress! + 15)
+    forEachGroupOf8(0..<oc) { channel, lanes in
+      for point in 0..<9 { m[point] = (products + (point * n + local) * oc + channel).load8(lanes: lanes) }
+      for q in 0..<3 { axisOutput(m + q, 3, half + q, 3) }  // [2, 3]
+      for i in 0..<2 { axisOutput(half + 3 * i, 1, y + 2 * i, 1) }  // [2, 2]
+      for pixel in 0..<4 {
+        let index = (image * 4 + pixel) * oc + channel
+        (output + index).store8(
+          epilogue.apply(y[pixel], index: index, channel: channel, lanes: lanes), lanes: lanes)
       }
     }
   }
@@ -76,7 +99,7 @@ public func twoByTwoMapWeightGradient(
 ) {
   let (n, c, oc) = (g.batch, g.inChannels, g.outChannels)
   let (gradTransformedWeight, transformedInput, gradProducts) = twoByTwoMapBuffers(workspace, g)
-  twoByTwoMapInputTransform(transformedInput, input, g)
+  twoByTwoMapInputTransform(transformedInput, input, rows: n, channels: c)
   // dM = Aᵀ dY A per (image, channel).
   transformPerGroupOf8(
     gradProducts, points: 9, from: gradOutput, taps: 4, rows: n, channels: oc,
@@ -90,12 +113,13 @@ public func twoByTwoMapWeightGradient(
     gradWeight, from: gradTransformedWeight, side: 3, outChannels: oc, inChannels: c, axis: axisGradWeight)
 }
 
-/// V[3p + q][n, c] = (T x Tᵀ)[p][q] for x = input[n, :, :, c].
+/// V[3p + q][n, c] = (T x Tᵀ)[p][q] for x = input[n, :, :, c], n in 0..<rows.
 private func twoByTwoMapInputTransform(
-  _ transformed: UnsafeMutablePointer<Float>, _ input: UnsafePointer<Float>, _ g: ConvGeometry
+  _ transformed: UnsafeMutablePointer<Float>, _ input: UnsafePointer<Float>, rows: Int, channels: Int,
+  parallel: Bool = true
 ) {
   transformPerGroupOf8(
-    transformed, points: 9, from: input, taps: 4, rows: g.batch, channels: g.inChannels,
+    transformed, points: 9, from: input, taps: 4, rows: rows, channels: channels, parallel: parallel,
     rowAxis: { axisInput($0, 1, $1, 1) }, columnAxis: { axisInput($0, 3, $1, 3) })
 }
 
@@ -116,14 +140,14 @@ private func twoByTwoMapBuffers(
 /// both axes (tap t from source tap taps - 1 - t).
 private func transformPerGroupOf8(
   _ transformed: UnsafeMutablePointer<Float>, points: Int, from source: UnsafePointer<Float>, taps: Int,
-  rows: Int, channels: Int, channelMajor: Bool = false, reversedTaps: Bool = false,
+  rows: Int, channels: Int, channelMajor: Bool = false, reversedTaps: Bool = false, parallel: Bool = true,
   rowAxis: (UnsafePointer<Float8>, UnsafeMutablePointer<Float8>) -> Void,
   columnAxis: (UnsafePointer<Float8>, UnsafeMutablePointer<Float8>) -> Void
 ) {
   let side = taps == 9 ? 3 : 2
   // Channel-major: eight rows at a time for one channel, gathered, so the stores are runs of 8.
   let (outer, inner) = channelMajor ? (channels, rows) : (rows, channels)
-  parallelFor(outer) { major in
+  func transform(_ major: Int) {
     withUnsafeTemporaryAllocation(of: Float8.self, capacity: 9 + 9 + 9) { scratch in
       let (grid, half, out) = (scratch.baseAddress!, scratch.baseAddress! + 9, scratch.baseAddress! + 18)
       forEachGroupOf8(0..<inner) { minor, lanes in
@@ -142,6 +166,11 @@ private func transformPerGroupOf8(
         }
       }
     }
+  }
+  if parallel {
+    parallelFor(outer, transform)
+  } else {
+    for major in 0..<outer { transform(major) }
   }
 }
 

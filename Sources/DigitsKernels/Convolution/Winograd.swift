@@ -2,7 +2,8 @@
 /// Gray 2015): each 4x4 block of output comes from a 6x6 patch of input with 36 multiplies per
 /// (input, output) channel pair instead of 144. On ResNet's 7x7 and 4x4 maps (2x2 and 1 tiles)
 /// that is 2.5x and 2.8x fewer multiply-adds than im2col + GEMM, taps in the padding included.
-/// The 36 products are 36 GEMMs over all tiles at once (`batchedSmallGemm`, one per worker at a time).
+/// The 36 products are 36 GEMMs per block of tiles, each worker taking its blocks through all
+/// three steps while they are in its cache (the weight gradient: 36 GEMMs over all tiles).
 ///
 /// Transforms (points 0, ±1, ±2, ∞): U = G g Gᵀ (weights), V = Bᵀ d B (input), Y = Aᵀ M A.
 extension ConvGeometry {
@@ -20,19 +21,26 @@ extension ConvGeometry {
     )
   }
 
-  /// Tiles per pass: V and M for that many tiles take about 4 MB, so that what the input
-  /// transform writes is still in cache when the GEMMs read it, and likewise their products for
-  /// the output transform (a whole batch of 1024 on 7x7 maps would be 2 x 38 MB through memory);
-  /// but at least 512 (a training batch of 128 on 7x7 maps): each pass is 36 GEMMs, and below
-  /// that their threads' wake-ups cost more than the cache misses (in-process A/B: training
-  /// +0.4..6.5%, inference unchanged).
+  /// The least tiles per pass of the weight gradient (see `winogradWeightGradientChunkTiles`):
+  /// V and dM for that many take about 4 MB, but at least 512 (a training batch of 128 on 7x7
+  /// maps): each pass is 36 GEMMs, and below that their threads' wake-ups cost more than the
+  /// cache misses.
   public var winogradChunkTiles: Int {
     min(winogradTiles, max(512, (1 << 20) / (36 * (inChannels + outChannels))))
   }
 
-  /// Floats of scratch: U [36, C, OC], V [36, chunk, C] and M [36, chunk, OC].
+  /// Tiles a worker takes through input transform, GEMMs and output transform at a time: 24, or
+  /// fewer (a multiple of 8, the GEMM kernel's rows) where V and M for them would pass 768 KB,
+  /// so that they stay in the worker's L2 between the three steps.
+  public var winogradBlockTiles: Int {
+    max(8, min(24, (3 << 16) / (36 * (inChannels + outChannels)) / 8 * 8))
+  }
+
+  /// Floats of scratch: U [36, C, OC], then V [36, tiles, C] and M [36, tiles, OC] for a block
+  /// per worker (`Workers.count` where the conv runs), or the weight gradient's first pass.
   public var winogradWorkspaceCount: Int {
-    36 * (outChannels * inChannels + winogradChunkTiles * (inChannels + outChannels))
+    let blocks = Workers.count * transformedConvBlockFloats(36, winogradBlockTiles, inChannels, outChannels)
+    return 36 * outChannels * inChannels + max(36 * winogradChunkTiles * (inChannels + outChannels), blocks)
   }
 }
 
@@ -48,23 +56,24 @@ public func winogradConvForward(
 }
 
 /// The Winograd conv with its transformed weight U [36, C, OC] already at the start of
-/// `workspace`.
+/// `workspace`, by blocks of `winogradBlockTiles` tiles (see `transformedConvByBlocks`).
 func winogradTransformedConv(
   output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, epilogue: ConvEpilogue,
   geometry g: ConvGeometry, workspace: UnsafeMutablePointer<Float>
 ) {
-  let (c, oc, chunk) = (g.inChannels, g.outChannels, g.winogradChunkTiles)
-  let transformedWeight = workspace
-  let transformedInput = transformedWeight + 36 * oc * c
-  let products = transformedInput + 36 * chunk * c
-  for start in stride(from: 0, to: g.winogradTiles, by: chunk) {
-    let tiles = start..<min(start + chunk, g.winogradTiles)
-    winogradInputTransform(transformedInput, input, g, tiles: tiles)
-    // products[e][tiles, OC] = V[e][tiles, C] · U[e][C, OC] for each of the 36 points e.
-    batchedSmallGemm(
-      count: 36, m: tiles.count, n: oc, k: c, a: transformedInput, b: transformedWeight, c: products)
-    winogradOutputTransform(output, products, epilogue, g, tiles: tiles)
-  }
+  transformedConvByBlocks(
+    points: 36, items: g.winogradTiles, block: g.winogradBlockTiles, inChannels: g.inChannels,
+    outChannels: g.outChannels, workspace: workspace,
+    inputTransform: { transformed, tiles in
+      for local in 0..<tiles.count {
+        winogradInputTransform(transformed, input, g, tiles: tiles, local: local)
+      }
+    },
+    outputTransform: { products, tiles in
+      for local in 0..<tiles.count {
+        winogradOutputTransform(output, products, epilogue, g, tiles: tiles, local: local)
+      }
+    })
 }
 
 /// U[e = 6·i + j][c, oc] = (G g Gᵀ)[i, j] for g = weight[oc, :, :, c]: each point's matrix
@@ -107,57 +116,65 @@ func winogradInputTransform(
   _ transformed: UnsafeMutablePointer<Float>, _ input: UnsafePointer<Float>, _ g: ConvGeometry,
   tiles range: Range<Int>
 ) {
+  parallelFor(range.count) { local in
+    winogradInputTransform(transformed, input, g, tiles: range, local: local)
+  }
+}
+
+/// The input transform of tile `tiles.lowerBound + local` alone.
+@inline(__always)
+func winogradInputTransform(
+  _ transformed: UnsafeMutablePointer<Float>, _ input: UnsafePointer<Float>, _ g: ConvGeometry,
+  tiles range: Range<Int>, local: Int
+) {
   let (c, tiles) = (g.inChannels, range.count)
-  parallelFor(tiles) { local in
-    let (n, ty, tx) = g.winogradTile(range.lowerBound + local)
-    let image = input + n * g.inHeight * g.inWidth * c
-    withUnsafeTemporaryAllocation(of: Float8.self, capacity: 72) { scratch in
-      let (patch, half) = (scratch.baseAddress!, scratch.baseAddress! + 36)
-      forEachGroupOf8(0..<c) { channel, lanes in
-        for row in 0..<6 {
-          let y = 4 * ty - 1 + row
-          for column in 0..<6 {
-            let x = 4 * tx - 1 + column
-            let inside = y >= 0 && y < g.inHeight && x >= 0 && x < g.inWidth
-            patch[6 * row + column] =
-              inside ? (image + (y * g.inWidth + x) * c + channel).load8(lanes: lanes) : Float8()
-          }
+  let (n, ty, tx) = g.winogradTile(range.lowerBound + local)
+  let image = input + n * g.inHeight * g.inWidth * c
+  withUnsafeTemporaryAllocation(of: Float8.self, capacity: 72) { scratch in
+    let (patch, half) = (scratch.baseAddress!, scratch.baseAddress! + 36)
+    forEachGroupOf8(0..<c) { channel, lanes in
+      for row in 0..<6 {
+        let y = 4 * ty - 1 + row
+        for column in 0..<6 {
+          let x = 4 * tx - 1 + column
+          let inside = y >= 0 && y < g.inHeight && x >= 0 && x < g.inWidth
+          patch[6 * row + column] =
+            inside ? (image + (y * g.inWidth + x) * c + channel).load8(lanes: lanes) : Float8()
         }
-        for column in 0..<6 { inputTransform(patch + column, 6, half + column, 6) }  // Bᵀ d
-        for row in 0..<6 { inputTransform(half + 6 * row, 1, patch + 6 * row, 1) }  // (Bᵀ d) B
-        for point in 0..<36 {
-          (transformed + (point * tiles + local) * c + channel).store8(patch[point], lanes: lanes)
-        }
+      }
+      for column in 0..<6 { inputTransform(patch + column, 6, half + column, 6) }  // Bᵀ d
+      for row in 0..<6 { inputTransform(half + 6 * row, 1, patch + 6 * row, 1) }  // (Bᵀ d) B
+      for point in 0..<36 {
+        (transformed + (point * tiles + local) * c + channel).store8(patch[point], lanes: lanes)
       }
     }
   }
 }
 
-/// output[n, 4·ty + i, 4·tx + j, oc] = epilogue((Aᵀ M A)[i, j]) for each tile in `tiles`
+/// output[n, 4·ty + i, 4·tx + j, oc] = epilogue((Aᵀ M A)[i, j]) for tile `tiles.lowerBound + local`
 /// (M's rows counted from tiles.lowerBound), for the pixels inside the map.
+@inline(__always)
 func winogradOutputTransform(
   _ output: UnsafeMutablePointer<Float>, _ products: UnsafePointer<Float>, _ epilogue: ConvEpilogue,
-  _ g: ConvGeometry, tiles range: Range<Int>
+  _ g: ConvGeometry, tiles range: Range<Int>, local: Int
 ) {
   let (oc, tiles) = (g.outChannels, range.count)
-  parallelFor(tiles) { local in
-    let (n, ty, tx) = g.winogradTile(range.lowerBound + local)
-    let imageStart = n * g.outHeight * g.outWidth * oc
-    withUnsafeTemporaryAllocation(of: Float8.self, capacity: 36 + 24 + 16) { scratch in
-      let (full, half, block) = (scratch.baseAddress!, scratch.baseAddress! + 36, scratch.baseAddress! + 60)
-      forEachGroupOf8(0..<oc) { channel, lanes in
-        for point in 0..<36 {
-          full[point] = (products + (point * tiles + local) * oc + channel).load8(lanes: lanes)
-        }
-        for column in 0..<6 { outputTransform(full + column, 6, half + column, 6) }  // Aᵀ M: [4, 6]
-        for row in 0..<4 { outputTransform(half + 6 * row, 1, block + 4 * row, 1) }  // (Aᵀ M) A: [4, 4]
-        for row in 0..<4 where 4 * ty + row < g.outHeight {
-          for column in 0..<4 where 4 * tx + column < g.outWidth {
-            let index = imageStart + ((4 * ty + row) * g.outWidth + 4 * tx + column) * oc + channel
-            (output + index).store8(
-              epilogue.apply(block[4 * row + column], index: index, channel: channel, lanes: lanes),
-              lanes: lanes)
-          }
+  let (n, ty, tx) = g.winogradTile(range.lowerBound + local)
+  let imageStart = n * g.outHeight * g.outWidth * oc
+  withUnsafeTemporaryAllocation(of: Float8.self, capacity: 36 + 24 + 16) { scratch in
+    let (full, half, block) = (scratch.baseAddress!, scratch.baseAddress! + 36, scratch.baseAddress! + 60)
+    forEachGroupOf8(0..<oc) { channel, lanes in
+      for point in 0..<36 {
+        full[point] = (products + (point * tiles + local) * oc + channel).load8(lanes: lanes)
+      }
+      for column in 0..<6 { outputTransform(full + column, 6, half + column, 6) }  // Aᵀ M: [4, 6]
+      for row in 0..<4 { outputTransform(half + 6 * row, 1, block + 4 * row, 1) }  // (Aᵀ M) A: [4, 4]
+      for row in 0..<4 where 4 * ty + row < g.outHeight {
+        for column in 0..<4 where 4 * tx + column < g.outWidth {
+          let index = imageStart + ((4 * ty + row) * g.outWidth + 4 * tx + column) * oc + channel
+          (output + index).store8(
+            epilogue.apply(block[4 * row + column], index: index, channel: channel, lanes: lanes),
+            lanes: lanes)
         }
       }
     }
