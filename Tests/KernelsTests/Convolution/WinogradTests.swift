@@ -13,7 +13,8 @@ import Testing
       kernel: (3, 3), stride: (1, 1), padding: (1, 1))
   }
 
-  /// 130 images of 7x7 (520 tiles) take two passes of at most 512 tiles.
+  /// 130 images of 7x7 (520 tiles): the forward pass in 22 blocks of 24 tiles, the last one
+  /// partial, and more tiles than the weight gradient's least pass of 512.
   static let chunked = ConvGeometry(
     batch: 130, inHeight: 7, inWidth: 7, inChannels: 64, outChannels: 64, kernel: (3, 3), stride: (1, 1),
     padding: (1, 1))
