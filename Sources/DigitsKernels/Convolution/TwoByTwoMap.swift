@@ -145,32 +145,43 @@ private func transformPerGroupOf8(
   columnAxis: (UnsafePointer<Float8>, UnsafeMutablePointer<Float8>) -> Void
 ) {
   let side = taps == 9 ? 3 : 2
-  // Channel-major: eight rows at a time for one channel, gathered, so the stores are runs of 8.
+  // Channel-major: eight rows by eight channels at a time, turned on their side as they load,
+  // so the stores are runs of 8 and each row's run of channels is read once.
   let (outer, inner) = channelMajor ? (channels, rows) : (rows, channels)
-  func transform(_ major: Int) {
-    withUnsafeTemporaryAllocation(of: Float8.self, capacity: 9 + 9 + 9) { scratch in
-      let (grid, half, out) = (scratch.baseAddress!, scratch.baseAddress! + 9, scratch.baseAddress! + 18)
+  func transform(_ block: Int) {
+    let (first, majors) = (8 * block, min(8, outer - 8 * block))
+    withUnsafeTemporaryAllocation(of: Float8.self, capacity: 72 + 9 + 9) { scratch in
+      let (grids, half, out) = (scratch.baseAddress!, scratch.baseAddress! + 72, scratch.baseAddress! + 81)
       forEachGroupOf8(0..<inner) { minor, lanes in
+        // grids[taps · m + tap]: the tap's 8 values (rows or channels) of major first + m.
         for tap in 0..<taps {
           let sourceTap = reversedTaps ? taps - 1 - tap : tap
-          grid[tap] =
-            channelMajor
-            ? (source + (minor * taps + sourceTap) * channels + major).gather8(
-              stride: taps * channels, lanes: lanes)
-            : (source + (major * taps + sourceTap) * channels + minor).load8(lanes: lanes)
+          if channelMajor {
+            (source + (minor * taps + sourceTap) * channels + first).loadColumns8(
+              rows: lanes, stride: taps * channels, columns: majors, into: grids + tap, columnStride: taps)
+          } else {
+            for m in 0..<majors {
+              grids[taps * m + tap] = (source + ((first + m) * taps + sourceTap) * channels + minor).load8(
+                lanes: lanes)
+            }
+          }
         }
-        for gridRow in 0..<side { rowAxis(grid + side * gridRow, half + 3 * gridRow) }
-        for q in 0..<3 { columnAxis(half + q, out + q) }
-        for point in 0..<points {
-          (transformed + (point * outer + major) * inner + minor).store8(out[point], lanes: lanes)
+        for m in 0..<majors {
+          let grid = grids + taps * m
+          for gridRow in 0..<side { rowAxis(grid + side * gridRow, half + 3 * gridRow) }
+          for q in 0..<3 { columnAxis(half + q, out + q) }
+          for point in 0..<points {
+            (transformed + (point * outer + first + m) * inner + minor).store8(out[point], lanes: lanes)
+          }
         }
       }
     }
   }
+  let blocks = (outer + 7) / 8
   if parallel {
-    parallelFor(outer, transform)
+    parallelFor(blocks, transform)
   } else {
-    for major in 0..<outer { transform(major) }
+    for block in 0..<blocks { transform(block) }
   }
 }
 
