@@ -11,7 +11,8 @@ public enum ConvAlgorithm: String, CaseIterable, Sendable {
   /// matrix, and one GEMM per gradient likewise.
   case pointwiseGemm
   /// A pointwise conv with small weights by our register-blocked GEMM, with the epilogue
-  /// applied as it stores; the input gradient likewise, the weight gradient by OpenBLAS.
+  /// applied as it stores; the input gradient likewise, the weight gradient too where OC >= C
+  /// (else by OpenBLAS).
   case smallPointwise
   /// Winograd F(4x4, 3x3); the weight gradient by the transposed transforms, the input
   /// gradient as a Winograd conv of the flipped kernel.

@@ -81,6 +81,8 @@ public func conv2dBackward(
   case .twoByTwoMap:
     twoByTwoMapWeightGradient(
       gradWeight: gradWeight, gradOutput: gradOutput, input: input, geometry: g, workspace: workspace)
+  case .smallPointwise where g.smallPointwiseWeightGradientBySmallGemm:
+    smallPointwiseWeightGradient(gradWeight: gradWeight, gradOutput: gradOutput, input: input, geometry: g)
   case .im2colGemm, .pointwiseGemm, .smallPointwise, .singleChannelDirect:
     im2colWeightGradient(
       gradWeight: gradWeight, gradOutput: gradOutput, input: input, geometry: g, workspace: workspace)
