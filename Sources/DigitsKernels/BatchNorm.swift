@@ -1,21 +1,102 @@
 /// Per-channel batch statistics of NHWC activations viewed as [rows = N·H·W, C]:
-/// `mean[c]` and the biased `variance[c]` (what training normalises with), two-pass in Double.
+/// `mean[c]` and the biased `variance[c]` (what training normalises with), in one pass over
+/// memory. Each worker takes its rows 64 at a time: the block's sums, then its squares about
+/// the block's mean while the block is still in cache (float32, the rounding of a 64-term sum),
+/// merged into the worker's running mean and sum of squares in Double by Chan et al.'s update,
+/// as the workers are at the end: no E[x²] - mean² cancellation, whatever the mean.
 public func batchNormStatistics(
   mean: UnsafeMutablePointer<Float>, variance: UnsafeMutablePointer<Float>,
   input: UnsafePointer<Float>, rows: Int, channels: Int
 ) {
-  let count = Double(rows)
-  withColumnSums(input, rows: rows, columns: channels) { sums in
-    for c in 0..<channels { mean[c] = Float(sums[c] / count) }
-  }
-  withBlockedColumnReduction(rows: rows, columns: channels, values: 1) { row, block in
-    let line = input + row * channels
-    forEachGroupOf8(0..<channels) { c, lanes in
-      let centred = (line + c).load8(lanes: lanes) - (mean + c).load8(lanes: lanes)
-      (block + c).store8((block + c).load8(lanes: lanes) + centred * centred, lanes: lanes)
+  let workers = min(Workers.count, max(1, rows * channels / 16384))
+  let per = (rows + workers - 1) / workers
+  // Per worker: its rows' mean [C], then their sum of squared deviations [C].
+  withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * channels * workers) { buffer in
+    let moments = buffer.baseAddress!
+    parallelFor(workers) { worker in
+      let range = min(rows, worker * per)..<min(rows, (worker + 1) * per)
+      accumulateMoments(
+        mean: moments + 2 * channels * worker, squares: moments + 2 * channels * worker + channels,
+        input: input, rows: range, channels: channels)
     }
-  } body: { squares in
-    for c in 0..<channels { variance[c] = Float(squares[c] / count) }
+    let (total, totalSquares) = (moments, moments + channels)
+    var count = Double(min(rows, per))
+    for worker in 1..<workers {
+      let size = Double(max(0, min(rows, (worker + 1) * per) - worker * per))
+      mergeMoments(
+        mean: total, squares: totalSquares, count: count, with: moments + 2 * channels * worker,
+        moments + 2 * channels * worker + channels, count: size, channels: channels)
+      count += size
+    }
+    for c in 0..<channels {
+      mean[c] = Float(total[c])
+      variance[c] = Float(totalSquares[c] / Double(rows))
+    }
+  }
+}
+
+/// The mean [C] and sum of squared deviations [C] of input's rows in `range`, by blocks of 64
+/// rows (see `batchNormStatistics`).
+private func accumulateMoments(
+  mean: UnsafeMutablePointer<Double>, squares: UnsafeMutablePointer<Double>, input: UnsafePointer<Float>,
+  rows range: Range<Int>, channels: Int
+) {
+  mean.initialize(repeating: 0, count: channels)
+  squares.initialize(repeating: 0, count: channels)
+  withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * channels) { buffer in
+    let (sums, blockSquares) = (buffer.baseAddress!, buffer.baseAddress! + channels)
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * channels) { blockMoments in
+      let (blockMean, blockM2) = (blockMoments.baseAddress!, blockMoments.baseAddress! + channels)
+      var count = 0.0
+      for start in stride(from: range.lowerBound, to: range.upperBound, by: 64) {
+        let end = min(start + 64, range.upperBound)
+        let size = Double(end - start)
+        sums.initialize(repeating: 0, count: channels)
+        blockSquares.initialize(repeating: 0, count: channels)
+        for row in start..<end {
+          let line = input + row * channels
+          forEachGroupOf8(0..<channels) { c, lanes in
+            (sums + c).store8((sums + c).load8(lanes: lanes) + (line + c).load8(lanes: lanes), lanes: lanes)
+          }
+        }
+        // The block's mean in float32 to centre by; its exact value goes to the merge.
+        for c in 0..<channels { blockMean[c] = Double(sums[c]) / size }
+        for c in 0..<channels { sums[c] = Float(blockMean[c]) }
+        for row in start..<end {
+          let line = input + row * channels
+          forEachGroupOf8(0..<channels) { c, lanes in
+            let centred = (line + c).load8(lanes: lanes) - (sums + c).load8(lanes: lanes)
+            let square = (blockSquares + c).load8(lanes: lanes) + centred * centred
+            (blockSquares + c).store8(square, lanes: lanes)
+          }
+        }
+        // Squares about the float32 mean exceed those about the exact one by size·(difference)².
+        for c in 0..<channels {
+          let offset = blockMean[c] - Double(sums[c])
+          blockM2[c] = Double(blockSquares[c]) - size * offset * offset
+        }
+        mergeMoments(
+          mean: mean, squares: squares, count: count, with: blockMean, blockM2, count: size,
+          channels: channels)
+        count += size
+      }
+    }
+  }
+}
+
+/// Chan et al.'s pairwise combination: (mean, squares) over `count` rows takes in the moments of
+/// `otherCount` more rows.
+private func mergeMoments(
+  mean: UnsafeMutablePointer<Double>, squares: UnsafeMutablePointer<Double>, count: Double,
+  with otherMean: UnsafePointer<Double>, _ otherSquares: UnsafePointer<Double>, count otherCount: Double,
+  channels: Int
+) {
+  let total = count + otherCount
+  guard otherCount > 0 else { return }
+  for c in 0..<channels {
+    let delta = otherMean[c] - mean[c]
+    mean[c] += delta * otherCount / total
+    squares[c] += otherSquares[c] + delta * delta * count * otherCount / total
   }
 }
 
