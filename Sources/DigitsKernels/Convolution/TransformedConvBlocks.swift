@@ -37,3 +37,16 @@ func transformedConvByBlocks(
 func transformedConvBlockFloats(_ points: Int, _ block: Int, _ c: Int, _ oc: Int) -> Int {
   points * block * (c + oc)
 }
+
+/// Floats of a transformed conv's workspace: U [points, C, OC], then the larger of V and M (or
+/// dM) for `passItems` items (the weight gradient's pass) and a block per worker for
+/// `transformedConvByBlocks`, counting the `Workers.count` in effect where this is read (the
+/// conv must run with no more workers than that).
+func transformedConvWorkspaceCount(
+  points: Int, passItems: Int, block: Int, inChannels c: Int, outChannels oc: Int
+)
+  -> Int
+{
+  let blocks = Workers.count * transformedConvBlockFloats(points, block, c, oc)
+  return points * oc * c + max(points * passItems * (c + oc), blocks)
+}

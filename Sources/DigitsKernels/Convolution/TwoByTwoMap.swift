@@ -16,9 +16,9 @@ extension ConvGeometry {
   /// for the weight gradient, or for a block of images per worker (`Workers.count` where the
   /// conv runs) in the forward pass.
   public var twoByTwoMapWorkspaceCount: Int {
-    let blocks =
-      Workers.count * transformedConvBlockFloats(9, twoByTwoMapBlockImages, inChannels, outChannels)
-    return 9 * outChannels * inChannels + max(9 * batch * (inChannels + outChannels), blocks)
+    transformedConvWorkspaceCount(
+      points: 9, passItems: batch, block: twoByTwoMapBlockImages, inChannels: inChannels,
+      outChannels: outChannels)
   }
 }
 

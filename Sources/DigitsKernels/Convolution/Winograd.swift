@@ -39,8 +39,9 @@ extension ConvGeometry {
   /// Floats of scratch: U [36, C, OC], then V [36, tiles, C] and M [36, tiles, OC] for a block
   /// per worker (`Workers.count` where the conv runs), or the weight gradient's first pass.
   public var winogradWorkspaceCount: Int {
-    let blocks = Workers.count * transformedConvBlockFloats(36, winogradBlockTiles, inChannels, outChannels)
-    return 36 * outChannels * inChannels + max(36 * winogradChunkTiles * (inChannels + outChannels), blocks)
+    transformedConvWorkspaceCount(
+      points: 36, passItems: winogradChunkTiles, block: winogradBlockTiles, inChannels: inChannels,
+      outChannels: outChannels)
   }
 }
 
