@@ -160,7 +160,9 @@ public func batchNormApply(
 }
 
 /// BatchNorm backward (train mode when `training`, else eval with running statistics in
-/// mean/invStd). With `relu`, gradOutput is first masked by output > 0 (fused ReLU).
+/// mean/invStd). With `relu`, gradOutput is first masked where the forward's output was
+/// positive (fused ReLU), which it finds again from the input: `batchNormApply`'s same
+/// x · scale + shift, so the same sign, without reading the output.
 /// Accumulates gradGamma/gradBeta [C]; overwrites gradInput [rows, C].
 /// Train: dx = gamma·invStd·(dy - Σdy/n - x̂·Σ(dy·x̂)/n); eval: dx = gamma·invStd·dy.
 /// With `across` (synchronised BatchNorm), Σdy, Σ(dy·x̂) and n are those of the whole group's
@@ -168,34 +170,42 @@ public func batchNormApply(
 public func batchNormBackward(
   gradInput: UnsafeMutablePointer<Float>, gradGamma: UnsafeMutablePointer<Float>,
   gradBeta: UnsafeMutablePointer<Float>,
-  gradOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, output: UnsafePointer<Float>,
+  gradOutput: UnsafePointer<Float>, input: UnsafePointer<Float>,
   mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, gamma: UnsafePointer<Float>,
+  beta: UnsafePointer<Float>,
   rows: Int, channels: Int, relu: Bool, training: Bool, across: BatchNormGroup? = nil
 ) {
-  withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * channels) { buffer in
+  withUnsafeTemporaryAllocation(of: Float.self, capacity: 5 * channels) { buffer in
+    let coefficients = buffer.baseAddress!
+    let (forwardScale, forwardShift) = (coefficients + 3 * channels, coefficients + 4 * channels)
+    batchNormAffine(
+      scale: forwardScale, shift: forwardShift, mean: mean, invStd: invStd, gamma: gamma, beta: beta,
+      channels: channels)
     batchNormBackward(
       gradInput: gradInput, gradGamma: gradGamma, gradBeta: gradBeta, gradOutput: gradOutput, input: input,
-      output: output, mean: mean, invStd: invStd, gamma: gamma, rows: rows, channels: channels, relu: relu,
-      training: training, across: across, coefficients: buffer.baseAddress!)
+      mean: mean, invStd: invStd, gamma: gamma, rows: rows, channels: channels,
+      relu: relu ? (forwardScale, forwardShift) : nil, training: training, across: across,
+      coefficients: coefficients)
   }
 }
 
-/// The backward pass with its per-channel coefficients in `coefficients` ([3 · C] floats).
+/// The backward pass with its per-channel coefficients in `coefficients` ([3 · C] floats);
+/// `relu` holds the forward's scale and shift when it had one.
 private func batchNormBackward(
   gradInput: UnsafeMutablePointer<Float>, gradGamma: UnsafeMutablePointer<Float>,
   gradBeta: UnsafeMutablePointer<Float>,
-  gradOutput: UnsafePointer<Float>, input: UnsafePointer<Float>, output: UnsafePointer<Float>,
+  gradOutput: UnsafePointer<Float>, input: UnsafePointer<Float>,
   mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, gamma: UnsafePointer<Float>,
-  rows: Int, channels: Int, relu: Bool, training: Bool, across: BatchNormGroup?,
-  coefficients: UnsafeMutablePointer<Float>
+  rows: Int, channels: Int, relu: ForwardAffine?,
+  training: Bool, across: BatchNormGroup?, coefficients: UnsafeMutablePointer<Float>
 ) {
   let (scale, slope, offset) = (coefficients, coefficients + channels, coefficients + 2 * channels)
   withBlockedColumnReduction(rows: rows, columns: channels, values: 2) { row, block in
-    let (dy, x, y) = (gradOutput + row * channels, input + row * channels, output + row * channels)
+    let (dy, x) = (gradOutput + row * channels, input + row * channels)
     forEachGroupOf8(0..<channels) { c, lanes in
-      let g = gated(dy + c, y + c, relu: relu, lanes: lanes)
-      let xHat =
-        ((x + c).load8(lanes: lanes) - (mean + c).load8(lanes: lanes)) * (invStd + c).load8(lanes: lanes)
+      let value = (x + c).load8(lanes: lanes)
+      let g = gated(dy + c, value, c, relu: relu, lanes: lanes)
+      let xHat = (value - (mean + c).load8(lanes: lanes)) * (invStd + c).load8(lanes: lanes)
       let (sumDy, sumDyXhat) = (block + c, block + channels + c)
       sumDy.store8(sumDy.load8(lanes: lanes) + g, lanes: lanes)
       sumDyXhat.store8(sumDyXhat.load8(lanes: lanes) + g * xHat, lanes: lanes)
@@ -221,12 +231,12 @@ private func batchNormBackward(
   }
   parallelChunks(rows, grain: max(1, 16384 / channels)) { range in
     for row in range {
-      let (dy, x, y) = (gradOutput + row * channels, input + row * channels, output + row * channels)
+      let (dy, x) = (gradOutput + row * channels, input + row * channels)
       let dx = gradInput + row * channels
       forEachGroupOf8(0..<channels) { c, lanes in
-        let g = gated(dy + c, y + c, relu: relu, lanes: lanes)
-        let xHat =
-          ((x + c).load8(lanes: lanes) - (mean + c).load8(lanes: lanes)) * (invStd + c).load8(lanes: lanes)
+        let value = (x + c).load8(lanes: lanes)
+        let g = gated(dy + c, value, c, relu: relu, lanes: lanes)
+        let xHat = (value - (mean + c).load8(lanes: lanes)) * (invStd + c).load8(lanes: lanes)
         let sum = (scale + c).load8(lanes: lanes) * g + (slope + c).load8(lanes: lanes) * xHat
         (dx + c).store8(sum + (offset + c).load8(lanes: lanes), lanes: lanes)
       }
@@ -234,12 +244,21 @@ private func batchNormBackward(
   }
 }
 
-/// dy, or with a fused ReLU dy where the output is positive and 0 elsewhere.
+/// The forward's y = x · scale[c] + shift[c] (`batchNormAffine`), which a fused ReLU's mask is
+/// found again from.
+private typealias ForwardAffine = (scale: UnsafeMutablePointer<Float>, shift: UnsafeMutablePointer<Float>)
+
+/// dy, or with a fused ReLU dy where the forward's x · scale + shift (before the ReLU) was
+/// positive and 0 elsewhere.
 @inline(__always)
-private func gated(_ dy: UnsafePointer<Float>, _ y: UnsafePointer<Float>, relu: Bool, lanes: Int) -> Float8 {
+private func gated(
+  _ dy: UnsafePointer<Float>, _ x: Float8, _ c: Int,
+  relu: ForwardAffine?, lanes: Int
+) -> Float8 {
   let gradient = dy.load8(lanes: lanes)
-  guard relu else { return gradient }
-  return Float8().replacing(with: gradient, where: y.load8(lanes: lanes) .> 0)
+  guard let relu else { return gradient }
+  let output = x * (relu.scale + c).load8(lanes: lanes) + (relu.shift + c).load8(lanes: lanes)
+  return Float8().replacing(with: gradient, where: output .> 0)
 }
 
 /// The processes a synchronised BatchNorm normalises over: `rows` of the whole batch (all

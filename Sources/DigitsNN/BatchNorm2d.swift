@@ -67,12 +67,11 @@ public final class BatchNorm2d: Layer {
   }
 
   /// The forward pass written into `destination` (resized to the input's shape) instead of the
-  /// layer's own output: for a norm without ReLU, whose backward reads only its input, so that a
+  /// layer's own output: the backward reads only the input (a fused ReLU's mask included), so a
   /// caller that reads the output once (a residual join) can lend it a pooled tensor.
   public func forward(_ input: Tensor, into destination: Tensor, context: ExecutionContext) -> Tensor {
     precondition(
       input.channels == channels, "BatchNorm2d expects \(channels) channels, got \(input.channels)")
-    precondition(destination === output || !fusedReLU, "a fused ReLU's backward reads the norm's own output")
     let output = destination
     let rows = input.rows
     output.resize(like: input)
@@ -121,8 +120,8 @@ public final class BatchNorm2d: Layer {
     let gradInput = context.gradients.take(like: input)
     batchNormBackward(
       gradInput: gradInput.data, gradGamma: weight.gradient, gradBeta: bias.gradient,
-      gradOutput: gradOutput.data, input: input.data, output: output.data, mean: mean,
-      invStd: invStd, gamma: weight.value, rows: input.rows, channels: channels, relu: fusedReLU,
+      gradOutput: gradOutput.data, input: input.data, mean: mean, invStd: invStd, gamma: weight.value,
+      beta: bias.value, rows: input.rows, channels: channels, relu: fusedReLU,
       training: normalisedWithBatchStatistics,
       across: context.synchronizedBatchNorm.flatMap { group in
         group.size > 1 ? BatchNormGroup(rows: groupRows, sum: { group.allReduceSum($0, count: $1) }) : nil
