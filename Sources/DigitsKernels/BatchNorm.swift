@@ -273,21 +273,29 @@ public struct BatchNormGroup {
 }
 
 /// The group's mean and biased variance per channel from each process's [rows, mean[C],
-/// variance[C]] (Chan et al.'s pairwise combination in Double: no E[x²] - mean² cancellation).
+/// variance[C]], merged in Double by `mergeMoments` (no E[x²] - mean² cancellation).
 public func batchNormCombineStatistics(
   mean: UnsafeMutablePointer<Float>, variance: UnsafeMutablePointer<Float>, parts: [[Float]], channels: Int
 ) {
-  let total = parts.reduce(0.0) { $0 + Double($1[0]) }
-  for c in 0..<channels {
-    var combined = 0.0
-    for part in parts { combined += Double(part[0]) * Double(part[1 + c]) }
-    combined /= total
-    var squares = 0.0
+  withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * channels) { buffer in
+    let (total, totalSquares) = (buffer.baseAddress!, buffer.baseAddress! + channels)
+    let (partMean, partSquares) = (buffer.baseAddress! + 2 * channels, buffer.baseAddress! + 3 * channels)
+    total.initialize(repeating: 0, count: 2 * channels)
+    var count = 0.0
     for part in parts {
-      let (n, m, v) = (Double(part[0]), Double(part[1 + c]), Double(part[1 + channels + c]))
-      squares += n * v + n * (m - combined) * (m - combined)
+      let rows = Double(part[0])
+      for c in 0..<channels {
+        partMean[c] = Double(part[1 + c])
+        partSquares[c] = rows * Double(part[1 + channels + c])
+      }
+      mergeMoments(
+        mean: total, squares: totalSquares, count: count, with: partMean, partSquares, count: rows,
+        channels: channels)
+      count += rows
     }
-    mean[c] = Float(combined)
-    variance[c] = Float(squares / total)
+    for c in 0..<channels {
+      mean[c] = Float(total[c])
+      variance[c] = Float(totalSquares[c] / count)
+    }
   }
 }
