@@ -132,13 +132,14 @@ public func batchNormAffine(
   }
 }
 
-/// y = (x - mean[c]) · invStd[c] · gamma[c] + beta[c], then max(y, 0) when `relu`.
-/// input, output: [rows, C] (may alias).
+/// y = (x - mean[c]) · invStd[c] · gamma[c] + beta[c], plus `residual` where given (a residual
+/// join, the same sum as `addReluForward` of the norm's output), then max(y, 0) when `relu`.
+/// input, output, residual: [rows, C] (may alias).
 public func batchNormApply(
   output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
   mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
   gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
-  rows: Int, channels: Int, relu: Bool
+  rows: Int, channels: Int, relu: Bool, residual: UnsafePointer<Float>? = nil
 ) {
   withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * channels) { buffer in
     let scale = buffer.baseAddress!
@@ -149,9 +150,11 @@ public func batchNormApply(
       for row in range {
         let src = input + row * channels
         let dst = output + row * channels
+        let joined = residual.map { $0 + row * channels }
         forEachGroupOf8(0..<channels) { c, lanes in
-          let y =
+          var y =
             (src + c).load8(lanes: lanes) * (scale + c).load8(lanes: lanes) + (shift + c).load8(lanes: lanes)
+          if let joined { y += (joined + c).load8(lanes: lanes) }
           (dst + c).store8(relu ? rectified(y) : y, lanes: lanes)
         }
       }

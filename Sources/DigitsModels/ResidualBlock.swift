@@ -18,8 +18,7 @@ public final class ResidualBlock: Layer {
   init(main: Sequential, downsample: Sequential?) {
     self.main = main
     self.downsample = downsample
-    // forward joins in place over the last norm's output, which only a norm without a ReLU of its
-    // own leaves unread.
+    // The last norm writes the join, whose ReLU comes after the sum.
     precondition(!lastNorm.fusedReLU, "the join's ReLU follows the branch's last norm")
     // forward lends the shortcut's norm its output (see shortcutForward).
     precondition(
@@ -104,13 +103,10 @@ public final class ResidualBlock: Layer {
       let identity = downsample?.forward(input, context: context) ?? input
       return main.forwardFolding(input, residual: identity, context: context)
     }
-    let branch = main.forward(input, context: context)
+    // The shortcut first, so that the branch's last norm writes the join, relu(norm + shortcut),
+    // as it normalises: its output is read by nothing else (its backward reads only its input).
     let identity = shortcutForward(input, context: context)
-    // The join overwrites the branch's last BatchNorm output, which nothing reads after it (that
-    // norm has no ReLU of its own, so its backward reads only its input): a tensor less per block.
-    context.timed(.activation, "forward", work: .floats(3 * branch.count, flops: 2 * Double(branch.count))) {
-      addReluForward(output: branch.data, branch.data, identity.data, count: branch.count)
-    }
+    let branch = main.forward(input, joining: identity, context: context)
     if identity !== input { context.gradients.giveBack(identity) }
     output = branch
     return output

@@ -27,6 +27,8 @@ public final class BatchNorm2d: Layer {
 
   /// Elements of the last pass's input (for the profile's roofline).
   var lastCount: Int { input?.count ?? 0 }
+  /// Whether the last forward joined a residual (for the roofline: a tensor more read).
+  private(set) var lastJoined = false
 
   public init(
     parameters: ParameterArena, buffers: ParameterArena, name: String, channels: Int,
@@ -70,6 +72,20 @@ public final class BatchNorm2d: Layer {
   /// layer's own output: the backward reads only the input (a fused ReLU's mask included), so a
   /// caller that reads the output once (a residual join) can lend it a pooled tensor.
   public func forward(_ input: Tensor, into destination: Tensor, context: ExecutionContext) -> Tensor {
+    forward(input, into: destination, joining: nil, context: context)
+  }
+
+  /// A residual block's output: relu(norm(input) + residual), in one pass over the output, for
+  /// the branch's last norm (no ReLU of its own; its backward reads only its input).
+  public func forward(_ input: Tensor, joining residual: Tensor, context: ExecutionContext) -> Tensor {
+    precondition(!fusedReLU, "the join's ReLU follows a norm without one")
+    precondition(residual.count == input.count, "the residual is shaped like the norm's input")
+    return forward(input, into: output, joining: residual, context: context)
+  }
+
+  private func forward(
+    _ input: Tensor, into destination: Tensor, joining residual: Tensor?, context: ExecutionContext
+  ) -> Tensor {
     precondition(
       input.channels == channels, "BatchNorm2d expects \(channels) channels, got \(input.channels)")
     let output = destination
@@ -98,8 +114,10 @@ public final class BatchNorm2d: Layer {
     batchNormInverseStd(invStd, variance: variance, channels: channels, eps: eps)
     batchNormApply(
       output: output.data, input: input.data, mean: mean, invStd: invStd, gamma: weight.value,
-      beta: bias.value, rows: rows, channels: channels, relu: fusedReLU)
+      beta: bias.value, rows: rows, channels: channels, relu: fusedReLU || residual != nil,
+      residual: residual.map { UnsafePointer($0.data) })
     self.input = input
+    lastJoined = residual != nil
     return output
   }
 

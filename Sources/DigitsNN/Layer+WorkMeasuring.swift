@@ -35,13 +35,14 @@ extension Linear: WorkMeasuring {
 }
 
 extension BatchNorm2d: WorkMeasuring {
-  /// Forward reads the input twice (statistics, then normalisation) and writes the output;
-  /// backward reads the gradient and input twice (the two reductions, then the input gradient)
-  /// and writes the input gradient.
+  /// Forward reads the input twice (statistics, then normalisation) and writes the output, reading
+  /// a residual as well where it joins one; backward reads the gradient and input twice (the two
+  /// reductions, then the input gradient) and writes the input gradient.
   public func lastPass(_ direction: String) -> (row: String, work: OperationWork, detail: String?) {
     let count = lastCount
+    let join = lastJoined ? 1 : 0
     return direction == "forward"
-      ? ("batch norm", .floats(3 * count, flops: 4 * Double(count)), nil)
+      ? ("batch norm", .floats((3 + join) * count, flops: Double(4 + 2 * join) * Double(count)), nil)
       : ("batch norm", .floats(5 * count, flops: 6 * Double(count)), nil)
   }
 }

@@ -19,6 +19,17 @@ public final class Sequential: Layer {
     return x
   }
 
+  /// Training's residual block: the layers, the last of which must be a BatchNorm2d without ReLU,
+  /// which joins `residual` as it normalises (relu(norm(x) + residual)).
+  public func forward(_ input: Tensor, joining residual: Tensor, context: ExecutionContext) -> Tensor {
+    guard let norm = layers.last as? BatchNorm2d else { preconditionFailure("a residual joins after a norm") }
+    var x = input
+    for layer in layers.dropLast() {
+      x = context.timed(layer, "forward") { layer.forward(x, context: context) }
+    }
+    return context.timed(norm, "forward") { norm.forward(x, joining: residual, context: context) }
+  }
+
   /// Inference: each Conv2d followed by a BatchNorm2d runs as one conv with the norm folded in
   /// (`Conv2d.forward(_:foldingIn:...)`) where that saves memory traffic. A `residual` joins at
   /// the end, which must then be such a pair: the result is relu(norm(conv(x)) + residual), a
