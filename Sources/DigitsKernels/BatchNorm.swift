@@ -152,14 +152,22 @@ public func batchNormApply(
         let dst = output + row * channels
         let joined = residual.map { $0 + row * channels }
         forEachGroupOf8(0..<channels) { c, lanes in
-          var y =
-            (src + c).load8(lanes: lanes) * (scale + c).load8(lanes: lanes) + (shift + c).load8(lanes: lanes)
+          var y = normalized((src + c).load8(lanes: lanes), scale + c, shift + c, lanes: lanes)
           if let joined { y += (joined + c).load8(lanes: lanes) }
           (dst + c).store8(relu ? rectified(y) : y, lanes: lanes)
         }
       }
     }
   }
+}
+
+/// x · scale + shift for eight channels: the forward's normalisation, and what the backward
+/// finds a fused ReLU's mask from again (one expression, so the same bits both ways).
+@inline(__always)
+private func normalized(
+  _ x: Float8, _ scale: UnsafePointer<Float>, _ shift: UnsafePointer<Float>, lanes: Int
+) -> Float8 {
+  x * scale.load8(lanes: lanes) + shift.load8(lanes: lanes)
 }
 
 /// BatchNorm backward (train mode when `training`, else eval with running statistics in
@@ -178,17 +186,19 @@ public func batchNormBackward(
   beta: UnsafePointer<Float>,
   rows: Int, channels: Int, relu: Bool, training: Bool, across: BatchNormGroup? = nil
 ) {
-  withUnsafeTemporaryAllocation(of: Float.self, capacity: 5 * channels) { buffer in
+  withUnsafeTemporaryAllocation(of: Float.self, capacity: (relu ? 5 : 3) * channels) { buffer in
     let coefficients = buffer.baseAddress!
     let (forwardScale, forwardShift) = (coefficients + 3 * channels, coefficients + 4 * channels)
-    batchNormAffine(
-      scale: forwardScale, shift: forwardShift, mean: mean, invStd: invStd, gamma: gamma, beta: beta,
-      channels: channels)
+    if relu {
+      batchNormAffine(
+        scale: forwardScale, shift: forwardShift, mean: mean, invStd: invStd, gamma: gamma, beta: beta,
+        channels: channels)
+    }
     batchNormBackward(
       gradInput: gradInput, gradGamma: gradGamma, gradBeta: gradBeta, gradOutput: gradOutput, input: input,
       mean: mean, invStd: invStd, gamma: gamma, rows: rows, channels: channels,
-      relu: relu ? (forwardScale, forwardShift) : nil, training: training, across: across,
-      coefficients: coefficients)
+      relu: relu ? (UnsafePointer(forwardScale), UnsafePointer(forwardShift)) : nil, training: training,
+      across: across, coefficients: coefficients)
   }
 }
 
@@ -249,7 +259,7 @@ private func batchNormBackward(
 
 /// The forward's y = x · scale[c] + shift[c] (`batchNormAffine`), which a fused ReLU's mask is
 /// found again from.
-private typealias ForwardAffine = (scale: UnsafeMutablePointer<Float>, shift: UnsafeMutablePointer<Float>)
+private typealias ForwardAffine = (scale: UnsafePointer<Float>, shift: UnsafePointer<Float>)
 
 /// dy, or with a fused ReLU dy where the forward's x · scale + shift (before the ReLU) was
 /// positive and 0 elsewhere.
@@ -260,7 +270,7 @@ private func gated(
 ) -> Float8 {
   let gradient = dy.load8(lanes: lanes)
   guard let relu else { return gradient }
-  let output = x * (relu.scale + c).load8(lanes: lanes) + (relu.shift + c).load8(lanes: lanes)
+  let output = normalized(x, relu.scale + c, relu.shift + c, lanes: lanes)
   return Float8().replacing(with: gradient, where: output .> 0)
 }
 

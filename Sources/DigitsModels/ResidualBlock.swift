@@ -6,7 +6,7 @@ import DigitsNN
 public final class ResidualBlock: Layer {
   public let main: Sequential
   public let downsample: Sequential?
-  /// The last forward's output: the main branch's output tensor, joined in place.
+  /// The last forward's output: the main branch's last norm's, which holds the join.
   private var output = Tensor()
 
   /// The BN that closes the main branch (bn2 of a BasicBlock, bn3 of a Bottleneck).
@@ -104,7 +104,8 @@ public final class ResidualBlock: Layer {
       return main.forwardFolding(input, residual: identity, context: context)
     }
     // The shortcut first, so that the branch's last norm writes the join, relu(norm + shortcut),
-    // as it normalises: its output is read by nothing else (its backward reads only its input).
+    // as it normalises: nothing needs the norm's value before the join (its backward reads only
+    // its input).
     let identity = shortcutForward(input, context: context)
     let branch = main.forward(input, joining: identity, context: context)
     if identity !== input { context.gradients.giveBack(identity) }

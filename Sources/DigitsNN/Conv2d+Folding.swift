@@ -1,8 +1,8 @@
 import DigitsKernels
 
 extension Conv2d {
-  /// Folding writes a scaled copy of the weights and saves a pass over the output (the norm's,
-  /// and the residual join's): worth it when the output is at least as large as the weights,
+  /// Folding writes a scaled copy of the weights and saves the norm's pass over the output (which
+  /// writes the residual join too): worth it when the output is at least as large as the weights,
   /// which a batch of 1024 is on all but ResNet's last stage, and a single image on few.
   public func foldingPays(for input: Tensor) -> Bool {
     geometry(for: input).outputCount >= weight.count

@@ -37,13 +37,14 @@ extension Linear: WorkMeasuring {
 extension BatchNorm2d: WorkMeasuring {
   /// Forward reads the input twice (statistics, then normalisation) and writes the output, reading
   /// a residual as well where it joins one; backward reads the gradient and input twice (the two
-  /// reductions, then the input gradient) and writes the input gradient.
+  /// reductions, then the input gradient) and writes the input gradient, recomputing a fused
+  /// ReLU's mask in both passes.
   public func lastPass(_ direction: String) -> (row: String, work: OperationWork, detail: String?) {
     let count = lastCount
     let join = lastJoined ? 1 : 0
     return direction == "forward"
       ? ("batch norm", .floats((3 + join) * count, flops: Double(4 + 2 * join) * Double(count)), nil)
-      : ("batch norm", .floats(5 * count, flops: 6 * Double(count)), nil)
+      : ("batch norm", .floats(5 * count, flops: Double(fusedReLU ? 10 : 6) * Double(count)), nil)
   }
 }
 

@@ -19,8 +19,9 @@ public final class Sequential: Layer {
     return x
   }
 
-  /// Training's residual block: the layers, the last of which must be a BatchNorm2d without ReLU,
-  /// which joins `residual` as it normalises (relu(norm(x) + residual)).
+  /// A residual block's branch outside inference (training, and evaluation without folding):
+  /// the layers, the last of which must be a BatchNorm2d without ReLU, which joins `residual` as
+  /// it normalises (relu(norm(x) + residual)).
   public func forward(_ input: Tensor, joining residual: Tensor, context: ExecutionContext) -> Tensor {
     guard let norm = layers.last as? BatchNorm2d else { preconditionFailure("a residual joins after a norm") }
     var x = input
@@ -43,11 +44,9 @@ public final class Sequential: Layer {
         let joins = index + 2 == layers.count ? residual : nil
         x = context.timed(conv, "forward") {
           guard conv.foldingPays(for: x) else {
-            let normalized = norm.forward(conv.forward(x, context: context), context: context)
-            if let joins {
-              addReluForward(output: normalized.data, normalized.data, joins.data, count: normalized.count)
-            }
-            return normalized
+            let unnormalized = conv.forward(x, context: context)
+            guard let joins else { return norm.forward(unnormalized, context: context) }
+            return norm.forward(unnormalized, joining: joins, context: context)
           }
           return conv.forward(
             x, foldingIn: norm, residual: joins, relu: norm.fusedReLU || joins != nil, context: context)
