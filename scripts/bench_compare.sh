@@ -48,6 +48,7 @@ for name, side, key, scale in [
     ("digits peak RSS (training), MB", "digits", "peak_rss_mb", 1),
     ("PyTorch peak RSS, MB", "pytorch", "peak_rss_mb", 1),
     ("digits model FLOP utilisation, %", "digits", "model_flop_utilisation", 100),
+    ("digits inference ceiling at the sgemm peak, images/s", "digits", "inference_ceiling_images_per_s", 1),
 ]:
     print(f"| {name} | {cell(side, key, scale)} |")
 peaks = [json.load(open(p))["peak"]["sgemm_gflops"] for p in sorted(glob.glob(f"{folder}/digits-*.json"))]
@@ -55,4 +56,8 @@ runtime = max(median("runtimes", "onnxruntime_images_per_s"), median("runtimes",
 print(f"\ntraining: digits / PyTorch = {median('digits', 'train_images_per_s') / median('pytorch', 'train_images_per_s'):.2f}x; "
       f"inference: digits / the faster of ONNX Runtime and OpenVINO = {median('digits', 'infer_images_per_s') / runtime:.2f}x; "
       f"sgemm peak {statistics.median(peaks):.0f} GFLOP/s ({' / '.join(f'{p:.0f}' for p in peaks)})")
+ceilings = values("digits", "inference_ceiling_images_per_s")
+if ceilings:
+    print(f"float32 inference ceiling (the sgemm peak over the multiply-adds digits computes): "
+          f"{statistics.median(ceilings) / runtime:.2f}x the faster runtime")
 PY

@@ -26,6 +26,13 @@ public struct BenchmarkResult: Codable, Sendable {
   public var modelFlopUtilisation: Double?
   /// Each operation shape's time and its rate against the peak (with --profile).
   public var roofline: [RooflineRow]?
+  /// The same for inference, per batch of 1024 (with --profile).
+  public var inferenceRoofline: [RooflineRow]?
+  /// FLOPs per image that inference's algorithms compute (`ConvGeometry.forwardMultiplyAdds`:
+  /// Winograd's and the valid taps' savings taken off PyTorch's count), and the images/s they
+  /// would allow at the sgemm peak: a ceiling for float32 inference on this machine.
+  public var inferenceExecutedFlopsPerImage: Double?
+  public var inferenceCeilingImagesPerS: Double?
   /// Data-parallel runs (under mpirun): the processes, the seconds per step spent computing and
   /// inside collectives (gradient all-reduce, BatchNorm buffers or statistics, loss totals), the
   /// share of the all-reduce hidden behind the backward pass, and the gradient all-reduce alone:
@@ -108,9 +115,13 @@ public enum Benchmark {
     _ = try inference.evaluate(
       model, data: data.test, indices: Array(indices.prefix(1024)), normalization: .mnist)
     progress("inference, \(inferenceBatches) batches of 1024")
+    let inferenceOperations = OperationProfile()
+    if profile { inference.profile = inferenceOperations }
     let inferStart = DispatchTime.now().uptimeNanoseconds
     _ = try inference.evaluate(model, data: data.test, indices: indices, normalization: .mnist)
     let inferSeconds = Double(DispatchTime.now().uptimeNanoseconds - inferStart) / 1e9
+    inference.profile = nil
+    let executedFlopsPerImage = inferenceExecutedFLOPsPerImage(model)
 
     progress("the machine's peak: sgemm and memory copy")
     let peak = try MachinePeak.probe()
@@ -129,7 +140,12 @@ public enum Benchmark {
       peakRssMb: peakRSS, threads: config.threads, machine: .current(), profile: shares, peak: peak,
       modelFlopUtilisation: trainGflops / peak.sgemmGflops,
       roofline: profile
-        ? RooflineRow.rows(from: operations, steps: steps, stepSeconds: trainSeconds, peak: peak) : nil)
+        ? RooflineRow.rows(from: operations, steps: steps, stepSeconds: trainSeconds, peak: peak) : nil,
+      inferenceRoofline: profile
+        ? RooflineRow.rows(
+          from: inferenceOperations, steps: inferenceBatches, stepSeconds: inferSeconds, peak: peak) : nil,
+      inferenceExecutedFlopsPerImage: executedFlopsPerImage,
+      inferenceCeilingImagesPerS: peak.sgemmGflops * 1e9 / executedFlopsPerImage)
     if let allReduce {
       let bytes = Double(model.parameters.count * MemoryLayout<Float>.stride)
       let ranks = Double(communicator.size)
@@ -179,6 +195,17 @@ public enum Benchmark {
       [Float](repeating: 0, count: side * side), batch: 1, height: side, width: side, channels: 1)
     _ = model.forward(image, context: ExecutionContext(training: false))
     return trainingFLOPsPerImage(model)
+  }
+
+  /// 2 × the multiply-adds one image's forward pass computes, by the algorithms its last forward
+  /// pass ran (`ConvGeometry.forwardMultiplyAdds`), the fc layer's included.
+  public static func inferenceExecutedFLOPsPerImage(_ model: ResNet) -> Double {
+    var macs = Double(model.fc.inputFeatures * model.fc.outputFeatures)
+    for conv in model.convolutions {
+      guard let g = conv.geometry else { continue }
+      macs += Double(g.forwardMultiplyAdds) / Double(g.batch)
+    }
+    return 2 * macs
   }
 
   /// ru_maxrss: the largest resident set so far, in kilobytes on Linux.

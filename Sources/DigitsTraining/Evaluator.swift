@@ -32,6 +32,11 @@ public final class Evaluator {
   /// the loss summed in the same order).
   public let communicator: any Communicator
   private let context = ExecutionContext.inference()
+  /// When set, the forward passes time each layer into it (`digits bench --profile`).
+  public var profile: OperationProfile? {
+    get { context.profile }
+    set { context.profile = newValue }
+  }
   private let loss = CrossEntropyLoss()
   private let images = Tensor()
   private let warped = Tensor()

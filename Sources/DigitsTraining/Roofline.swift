@@ -3,17 +3,19 @@ import DigitsNN
 
 /// One row of `digits bench --profile`'s roofline: an operation of one shape (every conv of that
 /// geometry, every BatchNorm, the optimiser) over the timed training steps, both directions
-/// together, against the best the machine's measured peak allows for its FLOPs per byte.
+/// together, or over the timed inference batches, against the best the machine's measured peak
+/// allows for its FLOPs per byte.
 public struct RooflineRow: Codable, Equatable, Sendable {
   /// "conv 3x3 s1 64→64 @14x14", "batch norm", "optimizer".
   public var operation: String
   /// What ran it: a conv's algorithm(s), e.g. "winograd".
   public var algorithm: String?
-  /// Layers of this shape in the network (passes per step in one direction).
+  /// Layers of this shape in the network (passes per step, or per batch, in one direction).
   public var layers: Int
-  /// Milliseconds per training step, forward and backward (or the optimiser's step).
+  /// Milliseconds per training step, forward and backward (or the optimiser's step), or per
+  /// inference batch.
   public var milliseconds: Double
-  /// Share of the whole training step.
+  /// Share of the whole training step (or inference batch).
   public var share: Double
   public var gflops: Double
   public var gbPerS: Double
@@ -25,7 +27,8 @@ public struct RooflineRow: Codable, Equatable, Sendable {
   /// "compute" when its intensity is above the machine's balance point, else "memory".
   public var bound: String
 
-  /// The rows of `profile` (filled over `steps` training steps taking `stepSeconds` in all),
+  /// The rows of `profile` (filled over `steps` training steps or inference batches taking
+  /// `stepSeconds` in all),
   /// largest share first.
   public static func rows(
     from profile: OperationProfile, steps: Int, stepSeconds: Double, peak: MachinePeak

@@ -12,7 +12,9 @@ struct Bench: ParsableCommand {
       real batches of --data-dir. Then inference at batch 1024 on its test images. Peak memory is \
       the resident set after training. Last, the machine's own peak on the same threads: a \
       2048³ sgemm and a 64 MiB parallel copy; model FLOP utilisation is the training GFLOP/s \
-      (PyTorch's FLOP count) over that sgemm rate. Under mpirun, the ranks share each batch as `digits train` \
+      (PyTorch's FLOP count) over that sgemm rate, and the inference ceiling the images/s that \
+      rate allows for the multiply-adds inference computes (fewer than PyTorch counts where \
+      Winograd or the valid-tap GEMMs run). Under mpirun, the ranks share each batch as `digits train` \
       does, and the table adds the step's compute and communication time and the gradient \
       all-reduce's bandwidth (rank 0 prints).
       """)
@@ -48,7 +50,8 @@ struct Bench: ParsableCommand {
   @Flag(
     help: """
       Add the share of training time per operation kind, and a roofline: each conv geometry and \
-      other operation's time, GFLOP/s and GB/s against the machine's measured peak.
+      other operation's time, GFLOP/s and GB/s against the machine's measured peak, for a \
+      training step and for an inference batch.
       """)
   var profile = false
   @Flag(help: "Under mpirun: time the step with synchronised BatchNorm (as --sync-bn trains).")
@@ -123,7 +126,11 @@ struct Bench: ParsableCommand {
     }
     if let roofline = result.roofline {
       print("")
-      print(Self.rooflineTable(roofline))
+      print(Self.rooflineTable(roofline, per: "step"))
+    }
+    if let roofline = result.inferenceRoofline {
+      print("\ninference, batch 1024 (BatchNorm folded into the convs):")
+      print(Self.rooflineTable(roofline, per: "batch"))
     }
   }
 
@@ -134,15 +141,29 @@ struct Bench: ParsableCommand {
       ["machine peak: sgemm 2048³", String(format: "%.1f GFLOP/s", peak.sgemmGflops)],
       ["machine peak: memory copy", String(format: "%.1f GB/s", peak.bandwidthGBPerS)],
       ["model FLOP utilisation", String(format: "%.1f%% of the sgemm peak", 100 * utilisation)],
+    ] + ceilingRows(result)
+  }
+
+  /// The inference rate the sgemm peak allows for the multiply-adds inference computes.
+  private func ceilingRows(_ result: BenchmarkResult) -> [[String]] {
+    guard let ceiling = result.inferenceCeilingImagesPerS, let flops = result.inferenceExecutedFlopsPerImage
+    else { return [] }
+    return [
+      [
+        "inference ceiling at that peak",
+        String(
+          format: "%.0f images/s (%.1f MFLOP/image computed, %.0f%% reached)", ceiling, flops / 1e6,
+          100 * result.inferImagesPerS / ceiling),
+      ]
     ]
   }
 
   /// Every operation shape, largest share first: its rate and how close it comes to the roof
   /// its FLOPs per byte allow.
-  static func rooflineTable(_ rows: [RooflineRow]) -> String {
+  static func rooflineTable(_ rows: [RooflineRow], per unit: String) -> String {
     ReportPrinter.table(
       header: [
-        "operation", "algorithm", "layers", "ms/step", "share", "GFLOP/s", "GB/s", "of roof", "bound",
+        "operation", "algorithm", "layers", "ms/\(unit)", "share", "GFLOP/s", "GB/s", "of roof", "bound",
       ],
       rows: rows.map { row in
         [

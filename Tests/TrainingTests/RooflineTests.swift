@@ -1,3 +1,4 @@
+import DigitsData
 import DigitsKernels
 import DigitsModels
 import DigitsNN
@@ -61,5 +62,39 @@ import Testing
     let rows = RooflineRow.rows(from: profile, steps: 1, stepSeconds: 1, peak: peak)
     #expect(rows.first { $0.operation == "batch norm" }?.layers == 20)
     #expect(rows.first { $0.operation == "conv 3x3 s1 64→64 @7x7" }?.layers == 4)
+  }
+
+  /// Inference's roofline (`Evaluator.profile`): forward passes only, each BatchNorm inside its
+  /// conv's row, and the conv and linear rows hold PyTorch's forward count; the multiply-adds
+  /// inference computes (the ceiling's count) are fewer, by what Winograd and the valid taps skip.
+  @Test func inferenceRowsHoldTheForwardCount() throws {
+    let model = ResNet(.resnet18, classes: 10, stem: .standard)
+    var random = TestRandom(seed: 6)
+    model.initialize(using: &random)
+    let images = 3
+    let data = LabeledImages(
+      rows: 28, cols: 28, pixels: (0..<images * 28 * 28).map { UInt8($0 % 251) }, labels: [1, 2, 3])
+    let evaluator = Evaluator(batchSize: images)
+    let profile = OperationProfile()
+    evaluator.profile = profile
+    _ = try evaluator.evaluate(model, data: data, normalization: .mnist)
+    #expect(Set(profile.rows.keys.map(\.direction)) == ["forward"])
+    #expect(!profile.rows.keys.contains { $0.row == "batch norm" })
+    let counted =
+      profile.rows.filter { $0.key.row.hasPrefix("conv") || $0.key.row == "linear" }
+      .reduce(0) { $0 + $1.value.flops } / Double(images)
+    #expect(counted == Benchmark.trainingFLOPsPerImage(model) / 3)
+    // Multiply-adds by layer: the stem's 92² taps inside the image (per axis 4 + 6 + 11 · 7 + 5)
+    // · 64; layer1's four Winograd convs, 4 tiles · 36 · 64²; layer2: 100 valid taps · 64 · 128,
+    // one 4x4 tile · 36 · 128² three times, the 1x1 shortcut 16 · 64 · 128; layer3: 25 taps ·
+    // 128 · 256, 9 · 256² three times, 4 · 128 · 256; layer4: 4 taps · 256 · 512, the centre tap
+    // · 512² three times, 256 · 512; fc 512 · 10.
+    let multiplyAdds =
+      92 * 92 * 64 + 4 * 4 * 36 * 64 * 64
+      + (100 * 64 * 128 + 3 * 36 * 128 * 128 + 16 * 64 * 128)
+      + (25 * 128 * 256 + 3 * 9 * 256 * 256 + 4 * 128 * 256)
+      + (4 * 256 * 512 + 3 * 512 * 512 + 256 * 512) + 512 * 10
+    #expect(Benchmark.inferenceExecutedFLOPsPerImage(model) == Double(2 * multiplyAdds))
+    #expect(Double(2 * multiplyAdds) < 0.3 * counted)
   }
 }

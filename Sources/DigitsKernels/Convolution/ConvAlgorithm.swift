@@ -107,6 +107,21 @@ extension ConvGeometry {
     return max(columnMatrixCount, forwardWorkspaceCount(algorithm), transposed)
   }
 
+  /// Multiply-adds the forward pass computes by this geometry's algorithm: every tap of every
+  /// output for the GEMMs (padding included), 36 per tile and channel pair for Winograd, 9 per
+  /// image and channel pair on a 2x2 map, the taps inside the input for the valid-tap GEMMs and
+  /// the stem's loop. PyTorch's count (`outputCount · columnWidth`) is the first; what the others
+  /// save is why they exist. The transforms' additions are not counted.
+  public var forwardMultiplyAdds: Int {
+    let pairs = inChannels * outChannels
+    switch algorithm {
+    case .im2colGemm, .pointwiseGemm, .smallPointwise: return outputCount * columnWidth
+    case .winograd: return winogradTiles * 36 * pairs
+    case .twoByTwoMap: return batch * 9 * pairs
+    case .validTaps, .singleChannelDirect: return batch * validTapCount * pairs
+    }
+  }
+
   /// Floats of scratch the forward pass by `algorithm` needs.
   func forwardWorkspaceCount(_ algorithm: ConvAlgorithm) -> Int {
     switch algorithm {
