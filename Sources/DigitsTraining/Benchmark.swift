@@ -29,8 +29,9 @@ public struct BenchmarkResult: Codable, Sendable {
   /// The same for inference, per batch of 1024 (with --profile).
   public var inferenceRoofline: [RooflineRow]?
   /// FLOPs per image that inference's algorithms compute (`ConvGeometry.forwardMultiplyAdds`:
-  /// Winograd's and the valid taps' savings taken off PyTorch's count), and the images/s they
-  /// would allow at the sgemm peak: a ceiling for float32 inference on this machine.
+  /// PyTorch's count less what Winograd, the 2x2-map form, the valid taps and the stem's loop
+  /// skip), and the images/s they would allow at the sgemm peak: a ceiling for float32
+  /// inference on this machine (the roofline rows keep PyTorch's count).
   public var inferenceExecutedFlopsPerImage: Double?
   public var inferenceCeilingImagesPerS: Double?
   /// Data-parallel runs (under mpirun): the processes, the seconds per step spent computing and
@@ -121,6 +122,10 @@ public enum Benchmark {
     _ = try inference.evaluate(model, data: data.test, indices: indices, normalization: .mnist)
     let inferSeconds = Double(DispatchTime.now().uptimeNanoseconds - inferStart) / 1e9
     inference.profile = nil
+    // Under mpirun each process runs its share of the batches (see `Evaluator`).
+    let inferenceBatchesHere = Shard(index: communicator.rank, count: communicator.size).slots(
+      of: inferenceBatches
+    ).count
     let executedFlopsPerImage = inferenceExecutedFLOPsPerImage(model)
 
     progress("the machine's peak: sgemm and memory copy")
@@ -141,9 +146,10 @@ public enum Benchmark {
       modelFlopUtilisation: trainGflops / peak.sgemmGflops,
       roofline: profile
         ? RooflineRow.rows(from: operations, steps: steps, stepSeconds: trainSeconds, peak: peak) : nil,
-      inferenceRoofline: profile
+      inferenceRoofline: profile && inferenceBatchesHere > 0
         ? RooflineRow.rows(
-          from: inferenceOperations, steps: inferenceBatches, stepSeconds: inferSeconds, peak: peak) : nil,
+          from: inferenceOperations, steps: inferenceBatchesHere, stepSeconds: inferSeconds, peak: peak)
+        : nil,
       inferenceExecutedFlopsPerImage: executedFlopsPerImage,
       inferenceCeilingImagesPerS: peak.sgemmGflops * 1e9 / executedFlopsPerImage)
     if let allReduce {

@@ -28,8 +28,7 @@ public struct RooflineRow: Codable, Equatable, Sendable {
   public var bound: String
 
   /// The rows of `profile` (filled over `steps` training steps or inference batches taking
-  /// `stepSeconds` in all),
-  /// largest share first.
+  /// `stepSeconds` in all), largest share first.
   public static func rows(
     from profile: OperationProfile, steps: Int, stepSeconds: Double, peak: MachinePeak
   ) -> [RooflineRow] {

@@ -14,7 +14,8 @@ struct Bench: ParsableCommand {
       2048³ sgemm and a 64 MiB parallel copy; model FLOP utilisation is the training GFLOP/s \
       (PyTorch's FLOP count) over that sgemm rate, and the inference ceiling the images/s that \
       rate allows for the multiply-adds inference computes (fewer than PyTorch counts where \
-      Winograd or the valid-tap GEMMs run). Under mpirun, the ranks share each batch as `digits train` \
+      Winograd, the 2x2-map form, the valid-tap GEMMs or the stem's loop run; the roofline's \
+      GFLOP/s keep PyTorch's count). Under mpirun, the ranks share each batch as `digits train` \
       does, and the table adds the step's compute and communication time and the gradient \
       all-reduce's bandwidth (rank 0 prints).
       """)
@@ -129,7 +130,7 @@ struct Bench: ParsableCommand {
       print(Self.rooflineTable(roofline, per: "step"))
     }
     if let roofline = result.inferenceRoofline {
-      print("\ninference, batch 1024 (BatchNorm folded into the convs):")
+      print("\ninference, batch 1024 (each BatchNorm in its conv's row, folded where that pays):")
       print(Self.rooflineTable(roofline, per: "batch"))
     }
   }

@@ -45,9 +45,10 @@ extension ConvGeometry {
   /// Why:
   /// - twoByTwoMap: 9 multiplies per channel pair instead of the 16 of the taps that touch the
   ///   map; Winograd's one 4x4 tile would spend 36 on 4 outputs.
-  /// - winograd: 36 multiplies per 4x4 tile and channel pair instead of 144, 2.5x and 2.8x
-  ///   fewer than im2col + GEMM on 7x7 and 4x4 maps (padding taps included). Smaller maps than
-  ///   3x3 other than 2x2 (1x1, 2x1) go on down the table, to the valid taps.
+  /// - winograd: 36 multiplies per 4x4 tile and channel pair instead of 144: on 7x7 and 4x4
+  ///   maps 3.1x and 4x fewer than im2col + GEMM (which multiplies the padding too), 2.5x and
+  ///   2.8x fewer than the taps inside the map. Smaller maps than 3x3 other than 2x2 (1x1, 2x1)
+  ///   go on down the table, to the valid taps.
   /// - smallPointwise: weights this small fit a core's L2 beside its block of the input.
   ///   OpenBLAS ran the K = 64 and N = 64 shapes of ResNet50's first stage at 34–38 GFLOP/s on
   ///   both cores, our GEMM at 64–68, and its epilogue saves the folded path's prefill and ReLU.
@@ -111,7 +112,8 @@ extension ConvGeometry {
   /// output for the GEMMs (padding included), 36 per tile and channel pair for Winograd, 9 per
   /// image and channel pair on a 2x2 map, the taps inside the input for the valid-tap GEMMs and
   /// the stem's loop. PyTorch's count (`outputCount · columnWidth`) is the first; what the others
-  /// save is why they exist. The transforms' additions are not counted.
+  /// save is why they exist. The transforms' arithmetic (and inference's scaling of folded
+  /// weights) is not counted.
   public var forwardMultiplyAdds: Int {
     let pairs = inChannels * outChannels
     switch algorithm {
