@@ -22,7 +22,8 @@ public struct BenchmarkResult: Codable, Sendable {
   public var profile: [String: Double]?
   /// The machine's own sgemm rate and memory bandwidth on these threads, measured after the rest.
   public var peak: MachinePeak?
-  /// Training FLOPs per image (PyTorch's count) × training images/s ÷ the sgemm peak.
+  /// Training FLOPs per image (PyTorch's count) × training images/s ÷ the sgemm peak (under
+  /// mpirun, the processes' peaks added: this one's × their count).
   public var modelFlopUtilisation: Double?
   /// Each operation shape's time and its rate against the peak (with --profile).
   public var roofline: [RooflineRow]?
@@ -113,8 +114,10 @@ public enum Benchmark {
     let inferenceImages = 1024 * inferenceBatches
     let indices = Array(0..<inferenceImages).map { $0 % data.test.count }
     progress("inference warm-up")
-    _ = try inference.evaluate(
-      model, data: data.test, indices: Array(indices.prefix(1024)), normalization: .mnist)
+    // One batch per process: the evaluator shares whole batches out, and a single one would warm
+    // up only the last process, leaving rank 0, which reports, to time its batches cold.
+    let warmUp = Array(0..<(1024 * communicator.size)).map { $0 % data.test.count }
+    _ = try inference.evaluate(model, data: data.test, indices: warmUp, normalization: .mnist)
     progress("inference, \(inferenceBatches) batches of 1024")
     let inferenceOperations = OperationProfile()
     if profile { inference.profile = inferenceOperations }
@@ -139,11 +142,14 @@ public enum Benchmark {
       shares?["other (loss, data, checks, framework)"] = max(0, trainSeconds - measured) / trainSeconds
     }
     let trainGflops = trainImagesPerS * flopsPerImage / 1e9
+    // The images/s are the whole group's; every process probed its own share of the machine at
+    // about the same time, so the group's peak is theirs added (this process's times their count).
+    let groupSgemmGflops = peak.sgemmGflops * Double(communicator.size)
     var result = BenchmarkResult(
       model: config.model.rawValue, batchSize: config.batchSize, trainImagesPerS: trainImagesPerS,
       inferImagesPerS: Double(inferenceImages) / inferSeconds, trainGflops: trainGflops,
       peakRssMb: peakRSS, threads: config.threads, machine: .current(), profile: shares, peak: peak,
-      modelFlopUtilisation: trainGflops / peak.sgemmGflops,
+      modelFlopUtilisation: trainGflops / groupSgemmGflops,
       roofline: profile
         ? RooflineRow.rows(from: operations, steps: steps, stepSeconds: trainSeconds, peak: peak) : nil,
       inferenceRoofline: profile && inferenceBatchesHere > 0
@@ -151,7 +157,7 @@ public enum Benchmark {
           from: inferenceOperations, steps: inferenceBatchesHere, stepSeconds: inferSeconds, peak: peak)
         : nil,
       inferenceExecutedFlopsPerImage: executedFlopsPerImage,
-      inferenceCeilingImagesPerS: peak.sgemmGflops * 1e9 / executedFlopsPerImage)
+      inferenceCeilingImagesPerS: groupSgemmGflops * 1e9 / executedFlopsPerImage)
     if let allReduce {
       let bytes = Double(model.parameters.count * MemoryLayout<Float>.stride)
       let ranks = Double(communicator.size)

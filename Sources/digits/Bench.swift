@@ -17,7 +17,8 @@ struct Bench: ParsableCommand {
       Winograd, the 2x2-map form, the valid-tap GEMMs or the stem's loop run; the roofline's \
       GFLOP/s keep PyTorch's count). Under mpirun, the ranks share each batch as `digits train` \
       does, and the table adds the step's compute and communication time and the gradient \
-      all-reduce's bandwidth (rank 0 prints).
+      all-reduce's bandwidth (rank 0 prints; the peak is its share of the machine, and the \
+      utilisation and ceiling use it times the processes).
       """)
 
   @Option(
