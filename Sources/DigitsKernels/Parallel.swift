@@ -10,16 +10,24 @@ import Dispatch
 /// to the process: two callers in one program can use different counts. Unset, it is every core.
 public enum Workers {
   @TaskLocal public static var count = max(1, CPU.onlineCores)
+  /// Helpers that wait awake for the work inside `run(_:_:)`; nil elsewhere.
+  @TaskLocal static var pool: WorkerPool?
 
   /// The cores this machine has online.
   public static var available: Int { max(1, CPU.onlineCores) }
 
-  /// Runs `body` with `count` workers (at least 1).
+  /// Runs `body` with `count` workers (at least 1), the `count - 1` besides the calling thread
+  /// kept awake between the kernels' fork-joins for as long as `body` runs (see `WorkerPool`).
   public static func run<Result>(_ count: Int, _ body: () throws -> Result) rethrows -> Result {
-    try $count.withValue(max(1, count), operation: body)
+    let count = max(1, count)
+    guard count > 1 else { return try $count.withValue(count, operation: body) }
+    let pool = WorkerPool(helpers: count - 1)
+    defer { pool.shutDown() }
+    return try $count.withValue(count) { try $pool.withValue(pool, operation: body) }
   }
 
-  /// Runs `body` with `count` workers (at least 1), for async callers.
+  /// Runs `body` with `count` workers (at least 1), for async callers: without a pool, as the
+  /// work may move between threads at each suspension.
   public static func run<Result: Sendable>(_ count: Int, _ body: () async throws -> Result) async rethrows
     -> Result
   {
@@ -53,11 +61,19 @@ public func parallelWorkerChunks(_ total: Int, grain: Int = 4096, _ body: (Int, 
     return
   }
   let per = (total + chunks - 1) / chunks
-  DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+  runConcurrently(chunks) { chunk in
     let start = chunk * per
     let end = min(total, start + per)
     if start < end { body(chunk, start..<end) }
   }
+}
+
+/// `body(0..<count)`, concurrently: on the helpers of `Workers.run`'s pool where it has them
+/// free, else through Dispatch.
+@usableFromInline
+func runConcurrently(_ count: Int, _ body: (Int) -> Void) {
+  if let pool = Workers.pool, pool.helperCount >= count - 1, pool.run(helpers: count - 1, body) { return }
+  DispatchQueue.concurrentPerform(iterations: count, execute: body)
 }
 
 /// Runs `body(i)` for every `i` in `0..<count`, spread over the workers in contiguous runs.

@@ -1,0 +1,133 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Helper threads for the kernels' fork-joins that wait for work awake: each spins, yielding its
+/// core to any other runnable thread (OpenBLAS's workers inside a GEMM), for up to `spinSeconds`
+/// after its last job before it sleeps. Dispatch's threads sleep between jobs, and waking one
+/// costs tens of microseconds on a virtual machine, hundreds of times per training step (see
+/// BENCHMARKS.md); an awake helper takes its job within a few. The pool belongs to one
+/// `Workers.run`, whose end stops it.
+final class WorkerPool: @unchecked Sendable {
+  let helperCount: Int
+  private let spinSeconds: Double
+  /// Bumped (release) once the job is set; helpers run it on seeing a new value (acquire).
+  private let generation = Atomic<Int>(0)
+  private let unfinished = Atomic<Int>(0)
+  private let sleepers = Atomic<Int>(0)
+  private let inUse = Atomic<Bool>(false)
+  private let stopping = Atomic<Bool>(false)
+  private let running = Atomic<Int>(0)
+  private var job: ((Int) -> Void)?
+  private var jobHelpers = 0
+  private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+  private let wake = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+
+  /// 2 ms: longer than most GEMMs between two fork-joins of a training step, so that the helper
+  /// is still awake after them.
+  init(helpers: Int, spinSeconds: Double = 2e-3) {
+    helperCount = helpers
+    self.spinSeconds = spinSeconds
+    pthread_mutex_init(lock, nil)
+    pthread_cond_init(wake, nil)
+    running.store(helpers, ordering: .sequentiallyConsistent)
+    for index in 0..<helpers {
+      let thread = Thread { [self] in helperLoop(index) }
+      thread.stackSize = 1 << 20
+      thread.start()
+    }
+  }
+
+  /// Stops the helpers and waits for them to leave.
+  func shutDown() {
+    stopping.store(true, ordering: .sequentiallyConsistent)
+    pthread_mutex_lock(lock)
+    pthread_cond_broadcast(wake)
+    pthread_mutex_unlock(lock)
+    while running.load(ordering: .acquiring) > 0 { sched_yield() }
+    pthread_cond_destroy(wake)
+    pthread_mutex_destroy(lock)
+    lock.deallocate()
+    wake.deallocate()
+  }
+
+  /// Runs `body(0)` on the calling thread and `body(1...helpers)` on the helpers, and returns when
+  /// all have; false, having run nothing, when the pool is already running a job (a nested or a
+  /// concurrent call), for the caller to run the work another way.
+  func run(helpers: Int, _ body: (Int) -> Void) -> Bool {
+    guard inUse.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+      return false
+    }
+    defer { inUse.store(false, ordering: .releasing) }
+    return withoutActuallyEscaping(body) { body in
+      job = body
+      jobHelpers = helpers
+      // Every helper answers every job, those it does not need too, so none lags a job behind.
+      unfinished.store(helperCount, ordering: .relaxed)
+      generation.add(1, ordering: .sequentiallyConsistent)
+      if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
+        pthread_mutex_lock(lock)
+        pthread_cond_broadcast(wake)
+        pthread_mutex_unlock(lock)
+      }
+      body(0)
+      var spins = 0
+      while unfinished.load(ordering: .acquiring) > 0 {
+        spins += 1
+        if spins > 1000 { sched_yield() }
+      }
+      job = nil
+      return true
+    }
+  }
+
+  private func helperLoop(_ index: Int) {
+    // The jobs' kernels see the run's worker count, as on the calling thread.
+    Workers.$count.withValue(helperCount + 1) {
+      var seen = 0
+      while true {
+        guard let current = waitForJob(after: seen) else { break }
+        seen = current
+        if index < jobHelpers, let job { job(index + 1) }
+        unfinished.subtract(1, ordering: .releasing)
+      }
+    }
+    running.subtract(1, ordering: .releasing)
+  }
+
+  /// The next generation after `seen`, or nil when the pool stops.
+  private func waitForJob(after seen: Int) -> Int? {
+    var spins = 0
+    var started = 0.0
+    while true {
+      if stopping.load(ordering: .relaxed) { return nil }
+      let current = generation.load(ordering: .acquiring)
+      if current != seen { return current }
+      spins += 1
+      if spins < 256 { continue }
+      if started == 0 { started = Self.now() }
+      if Self.now() - started < spinSeconds {
+        sched_yield()
+        continue
+      }
+      sleepers.add(1, ordering: .sequentiallyConsistent)
+      pthread_mutex_lock(lock)
+      while generation.load(ordering: .sequentiallyConsistent) == seen && !stopping.load(ordering: .relaxed) {
+        pthread_cond_wait(wake, lock)
+      }
+      pthread_mutex_unlock(lock)
+      sleepers.subtract(1, ordering: .sequentiallyConsistent)
+      spins = 0
+      started = 0
+    }
+  }
+
+  private static func now() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+  }
+}
