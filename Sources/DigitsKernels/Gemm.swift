@@ -25,6 +25,7 @@ public func gemm(
     c.update(repeating: 0, count: m * n)
     beta = 1
   }
+  Workers.pool?.parkHelpers()
   OpenBLAS.functions.sgemm(
     CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))

@@ -5,7 +5,8 @@ import Dispatch
 #endif
 
 /// How many workers the kernels split their work into: OpenBLAS threads inside GEMM, and as many
-/// workers for the element-wise kernels (never both at once, so they do not oversubscribe).
+/// workers for the element-wise kernels (never both at work at once: the pool's helpers sleep
+/// through each GEMM, so they do not oversubscribe).
 /// The count belongs to the work that runs inside `Workers.run(_:_:)` (a task-local value), not
 /// to the process: two callers in one program can use different counts. Unset, it is every core.
 public enum Workers {
@@ -17,10 +18,12 @@ public enum Workers {
   public static var available: Int { max(1, CPU.onlineCores) }
 
   /// Runs `body` with `count` workers (at least 1), the `count - 1` besides the calling thread
-  /// kept awake between the kernels' fork-joins for as long as `body` runs (see `WorkerPool`).
+  /// kept awake between the kernels' fork-joins for as long as `body` runs (see `WorkerPool`),
+  /// where the machine has that many cores.
   public static func run<Result>(_ count: Int, _ body: () throws -> Result) rethrows -> Result {
     let count = max(1, count)
-    guard count > 1 else { return try $count.withValue(count, operation: body) }
+    // Spinning helpers beyond the cores would take them from the threads with work.
+    guard count > 1, count <= available else { return try $count.withValue(count, operation: body) }
     let pool = WorkerPool(helpers: count - 1)
     defer { pool.shutDown() }
     return try $count.withValue(count) { try $pool.withValue(pool, operation: body) }

@@ -6,28 +6,33 @@ import Synchronization
 #endif
 
 /// Helper threads for the kernels' fork-joins that wait for work awake: each spins, yielding its
-/// core to any other runnable thread (OpenBLAS's workers inside a GEMM), for up to `spinSeconds`
-/// after its last job before it sleeps. Dispatch's threads sleep between jobs, and waking one
-/// costs tens of microseconds on a virtual machine, hundreds of times per training step (see
-/// BENCHMARKS.md); an awake helper takes its job within a few. The pool belongs to one
-/// `Workers.run`, whose end stops it.
+/// core to any other runnable thread, for up to `spinSeconds` after its last job, and sleeps then
+/// or when a GEMM starts (`parkHelpers`), whose OpenBLAS threads need the cores. Dispatch's
+/// threads sleep between jobs, and a training step forks and joins hundreds of times: waking a
+/// sleeping thread each time cost more than the spinning (BENCHMARKS.md, fifteenth session). The
+/// pool belongs to one `Workers.run`, whose end stops it.
+///
+/// Unchecked Sendable: `job` and `jobHelpers` are written only while no helper reads them,
+/// between every helper's answer to one job and the publication of the next.
 final class WorkerPool: @unchecked Sendable {
   let helperCount: Int
   private let spinSeconds: Double
-  /// Bumped (release) once the job is set; helpers run it on seeing a new value (acquire).
+  /// Bumped once the job is set; helpers run it on seeing a new value. Sequentially consistent
+  /// with `sleepers`: either the caller sees a helper about to sleep and wakes it, or that helper
+  /// sees the new generation before it sleeps.
   private let generation = Atomic<Int>(0)
   private let unfinished = Atomic<Int>(0)
   private let sleepers = Atomic<Int>(0)
   private let inUse = Atomic<Bool>(false)
   private let stopping = Atomic<Bool>(false)
   private let running = Atomic<Int>(0)
+  private let parked = Atomic<Bool>(false)
   private var job: ((Int) -> Void)?
   private var jobHelpers = 0
   private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
   private let wake = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
-  /// 2 ms: longer than most GEMMs between two fork-joins of a training step, so that the helper
-  /// is still awake after them.
+  /// `spinSeconds`: long enough to span the serial work between two fork-joins.
   init(helpers: Int, spinSeconds: Double = 2e-3) {
     helperCount = helpers
     self.spinSeconds = spinSeconds
@@ -36,13 +41,23 @@ final class WorkerPool: @unchecked Sendable {
     running.store(helpers, ordering: .sequentiallyConsistent)
     for index in 0..<helpers {
       let thread = Thread { [self] in helperLoop(index) }
-      thread.stackSize = 1 << 20
+      thread.name = "digits worker \(index + 1)"
       thread.start()
     }
   }
 
-  /// Stops the helpers and waits for them to leave.
+  /// Sends the waiting helpers to sleep now rather than at the end of their spin: before a call
+  /// that brings threads of its own (OpenBLAS), which would share a core with a spinning helper.
+  func parkHelpers() {
+    parked.store(true, ordering: .relaxed)
+  }
+
+  /// Stops the helpers and waits for them to leave. The pool stays in use for good, so that a
+  /// late caller (a task that outlived `Workers.run` with its task-locals) falls back to Dispatch.
   func shutDown() {
+    while !inUse.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
+      sched_yield()
+    }
     stopping.store(true, ordering: .sequentiallyConsistent)
     pthread_mutex_lock(lock)
     pthread_cond_broadcast(wake)
@@ -63,6 +78,7 @@ final class WorkerPool: @unchecked Sendable {
     }
     defer { inUse.store(false, ordering: .releasing) }
     return withoutActuallyEscaping(body) { body in
+      parked.store(false, ordering: .relaxed)
       job = body
       jobHelpers = helpers
       // Every helper answers every job, those it does not need too, so none lags a job behind.
@@ -109,7 +125,7 @@ final class WorkerPool: @unchecked Sendable {
       spins += 1
       if spins < 256 { continue }
       if started == 0 { started = Self.now() }
-      if Self.now() - started < spinSeconds {
+      if !parked.load(ordering: .relaxed) && Self.now() - started < spinSeconds {
         sched_yield()
         continue
       }

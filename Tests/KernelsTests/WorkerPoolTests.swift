@@ -1,7 +1,8 @@
-import DigitsKernels
 import Foundation
 import Synchronization
 import Testing
+
+@testable import DigitsKernels
 
 #if canImport(Glibc)
   import Glibc
@@ -10,7 +11,7 @@ import Testing
 /// The helpers `Workers.run` keeps awake for the kernels' fork-joins: every chunk runs once, on
 /// more than one thread, whether the helper is spinning or has gone to sleep, and a fork-join
 /// inside another (or beside it, from a second thread) still runs, by Dispatch.
-@Suite struct WorkerPoolTests {
+@Suite(.timeLimit(.minutes(1))) struct WorkerPoolTests {
   /// How often each index of `0..<total` ran in `rounds` calls of `parallelChunks`.
   func visits(total: Int, grain: Int, rounds: Int, pauseMicroseconds: UInt32 = 0) -> [Int] {
     let counts = UnsafeMutablePointer<Int>.allocate(capacity: total)
@@ -42,14 +43,42 @@ import Testing
   }
 
   @Test func theChunksRunOnTwoThreads() {
-    let threads = Mutex<Set<UInt>>([])
+    let threads = Mutex<Set<ObjectIdentifier>>([])
     Workers.run(2) {
+      // A pool where the machine has the cores for its helpers.
+      #expect((Workers.pool != nil) == (Workers.available >= 2))
       parallelFor(2) { _ in
-        threads.withLock { _ = $0.insert(UInt(pthread_self())) }
+        threads.withLock { _ = $0.insert(ObjectIdentifier(Thread.current)) }
         usleep(20_000)
       }
     }
-    #expect(threads.withLock { $0.count } == 2)
+    if Workers.available >= 2 { #expect(threads.withLock { $0.count } == 2) }
+  }
+
+  /// Three helpers, jobs that need one, two or three of them, and pauses around the spin time,
+  /// so that helpers are now spinning, now asleep, now parked by a GEMM as a job is published.
+  @Test func aPoolOfThreeRunsEachPartOnceWhateverItsHelpersAreDoing() {
+    let pool = WorkerPool(helpers: 3, spinSeconds: 100e-6)
+    defer { pool.shutDown() }
+    let counts = UnsafeMutablePointer<Int>.allocate(capacity: 4)
+    defer { counts.deallocate() }
+    counts.initialize(repeating: 0, count: 4)
+    var expected = [0, 0, 0, 0]
+    for round in 0..<3000 {
+      let helpers = 1 + round % 3
+      if round % 7 == 0 { usleep(UInt32(50 + round % 150)) }
+      if round % 11 == 0 { pool.parkHelpers() }
+      let ran = pool.run(helpers: helpers) { part in counts[part] += 1 }
+      #expect(ran)
+      for part in 0...helpers { expected[part] += 1 }
+    }
+    #expect(Array(UnsafeBufferPointer(start: counts, count: 4)) == expected)
+    // A job inside a job finds the pool in use and runs nothing.
+    var nested: Bool?
+    _ = pool.run(helpers: 1) { part in
+      if part == 0 { nested = pool.run(helpers: 1) { _ in } }
+    }
+    #expect(nested == false)
   }
 
   @Test func nestedAndConcurrentCallsRunEverything() {
