@@ -9,7 +9,7 @@ import Synchronization
 /// core to any other runnable thread, for up to `spinSeconds` after its last job, and sleeps then
 /// or when a GEMM starts (`parkHelpers`), whose OpenBLAS threads need the cores. Dispatch's
 /// threads sleep between jobs, and a training step forks and joins hundreds of times: waking a
-/// sleeping thread each time cost more than the spinning (BENCHMARKS.md, fifteenth session). The
+/// sleeping thread each time cost more than the spinning (BENCHMARKS.md, sixteenth session). The
 /// pool belongs to one `Workers.run`, whose end stops it.
 ///
 /// Unchecked Sendable: `job` and `jobHelpers` are written only while no helper reads them,
