@@ -16,7 +16,7 @@ import Synchronization
 /// between every helper's answer to one job and the publication of the next.
 final class WorkerPool: @unchecked Sendable {
   let helperCount: Int
-  private let spinSeconds: Double
+  private let spinNanoseconds: UInt64
   /// The atomics live apart from the object, in groups on cache lines of their own (`lines`): a
   /// helper spinning on a line shared with memory the calling thread writes (the pool's other
   /// fields, or whatever malloc put beside the pool) slows every one of those writes.
@@ -40,7 +40,7 @@ final class WorkerPool: @unchecked Sendable {
   /// `spinSeconds`: long enough to span the serial work between two fork-joins.
   init(helpers: Int, spinSeconds: Double = 2e-3) {
     helperCount = helpers
-    self.spinSeconds = spinSeconds
+    spinNanoseconds = UInt64(spinSeconds * 1e9)
     // 128 bytes a line: the neighbouring line is prefetched with the one read.
     let line = 128
     let block = UnsafeMutableRawPointer.allocate(byteCount: 3 * line, alignment: line)
@@ -145,15 +145,16 @@ final class WorkerPool: @unchecked Sendable {
   /// The next generation after `seen`, or nil when the pool stops.
   private func waitForJob(after seen: Int) -> Int? {
     var spins = 0
-    var started = 0.0
+    var started: UInt64 = 0
     while true {
       if stopping.pointee.load(ordering: .relaxed) { return nil }
       let current = generation.pointee.load(ordering: .acquiring)
       if current != seen { return current }
       spins += 1
       if spins < 256 { continue }
-      if started == 0 { started = Self.now() }
-      if !parked.pointee.load(ordering: .relaxed) && Self.now() - started < spinSeconds {
+      let now = DispatchTime.now().uptimeNanoseconds
+      if started == 0 { started = now }
+      if !parked.pointee.load(ordering: .relaxed) && now - started < spinNanoseconds {
         sched_yield()
         continue
       }
@@ -169,11 +170,5 @@ final class WorkerPool: @unchecked Sendable {
       spins = 0
       started = 0
     }
-  }
-
-  private static func now() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
   }
 }
