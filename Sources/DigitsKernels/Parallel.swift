@@ -10,12 +10,13 @@ import Dispatch
 /// The count belongs to the work that runs inside `Workers.run(_:_:)` (a task-local value), not
 /// to the process: two callers in one program can use different counts. Unset, it is every core.
 public enum Workers {
-  @TaskLocal public static var count = max(1, CPU.onlineCores)
+  @TaskLocal public static var count = CPU.usableCores
   /// Helpers that wait awake for the work inside `run(_:_:)`; nil elsewhere.
   @TaskLocal static var pool: WorkerPool?
 
-  /// The cores this machine has online.
-  public static var available: Int { max(1, CPU.onlineCores) }
+  /// The cores this process may run on: those online, narrowed by its CPU affinity and its
+  /// cgroup's CPU quota (a container limited to one CPU on a large host gets 1).
+  public static var available: Int { CPU.usableCores }
 
   /// Runs `body` with `count` workers (at least 1), the `count - 1` besides the calling thread
   /// kept awake between the kernels' fork-joins for as long as `body` runs (see `WorkerPool`),
@@ -35,13 +36,6 @@ public enum Workers {
     -> Result
   {
     try await $count.withValue(max(1, count), operation: body)
-  }
-}
-
-enum CPU {
-  static var onlineCores: Int {
-    let online = sysconf(Int32(_SC_NPROCESSORS_ONLN))
-    return online > 0 ? online : 1
   }
 }
 

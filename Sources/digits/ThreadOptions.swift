@@ -5,7 +5,7 @@ import DigitsKit
 struct ThreadOptions: ParsableArguments {
   @Option(
     help:
-      "Worker threads for OpenBLAS and the element-wise kernels (default: all cores, shared among the processes an MPI launcher started on this machine)."
+      "Worker threads for OpenBLAS and the element-wise kernels (default: every core this process may use, within its CPU affinity and container quota, shared among the processes an MPI launcher started on this machine)."
   )
   var threads: Int?
 
