@@ -8,7 +8,8 @@ import Dispatch
 /// workers for the element-wise kernels (never both at work at once: the pool's helpers sleep
 /// through each GEMM, so they do not oversubscribe).
 /// The count belongs to the work that runs inside `Workers.run(_:_:)` (a task-local value), not
-/// to the process: two callers in one program can use different counts. Unset, it is every core.
+/// to the process: two callers in one program can use different counts. Unset, it is every core
+/// the process may use (`available`).
 public enum Workers {
   @TaskLocal public static var count = CPU.usableCores
   /// Helpers that wait awake for the work inside `run(_:_:)`; nil elsewhere.
