@@ -7,7 +7,9 @@
 #   scripts/bench_compare.sh MODEL [ROUNDS] [DIGITS_BINARY]     (default: 3, .build/release/digits)
 #
 # Every run uses 2 threads (the machines this project runs on have 2 cores); the JSON of each run
-# is kept in a temporary folder whose path is printed.
+# is kept in a temporary folder whose path is printed. Each digits run records the core-to-core
+# round trip around its phases: on a VM whose host sometimes runs the two vCPUs on distant cores
+# it reads several times higher then, and every two-thread figure of that time lower.
 set -euo pipefail
 model=${1:?usage: scripts/bench_compare.sh MODEL [ROUNDS] [DIGITS_BINARY]}
 rounds=${2:-3}
@@ -28,7 +30,12 @@ folder, model = sys.argv[1], sys.argv[2]
 
 def values(side, key, scale=1):
     runs = [json.load(open(p)) for p in sorted(glob.glob(f"{folder}/{side}-*.json"))]
-    return [scale * r[key] for r in runs if r.get(key) is not None]
+    # "core_round_trip_nanoseconds.0": an element of a list.
+    key, _, index = key.partition(".")
+    found = [r.get(key) for r in runs]
+    if index:
+        found = [v[int(index)] if v else None for v in found]
+    return [scale * v for v in found if v is not None]
 
 def median(side, key, scale=1):
     return statistics.median(values(side, key, scale))
@@ -49,6 +56,9 @@ for name, side, key, scale in [
     ("PyTorch peak RSS, MB", "pytorch", "peak_rss_mb", 1),
     ("digits model FLOP utilisation, %", "digits", "model_flop_utilisation", 100),
     ("digits inference ceiling at the sgemm peak, images/s", "digits", "inference_ceiling_images_per_s", 1),
+    ("digits core-to-core round trip before its training, ns", "digits", "core_round_trip_nanoseconds.0", 1),
+    ("digits core-to-core round trip after its training, ns", "digits", "core_round_trip_nanoseconds.1", 1),
+    ("digits core-to-core round trip after its inference, ns", "digits", "core_round_trip_nanoseconds.2", 1),
 ]:
     print(f"| {name} | {cell(side, key, scale)} |")
 peaks = [json.load(open(p))["peak"]["sgemm_gflops"] for p in sorted(glob.glob(f"{folder}/digits-*.json"))]

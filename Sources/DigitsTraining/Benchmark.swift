@@ -22,6 +22,10 @@ public struct BenchmarkResult: Codable, Sendable {
   public var profile: [String: Double]?
   /// The machine's own sgemm rate and memory bandwidth on these threads, measured after the rest.
   public var peak: MachinePeak?
+  /// Nanoseconds for a cache line to go from one core to another and back (`CoreRoundTrip`),
+  /// before the timed training, after it and after the timed inference: a value several times
+  /// the others marks a phase whose two threads ran on distant cores. Nil on one thread.
+  public var coreRoundTripNanoseconds: [Double]?
   /// Training FLOPs per image (PyTorch's count) × training images/s ÷ the sgemm peak (under
   /// mpirun, the processes' peaks added: this one's × their count).
   public var modelFlopUtilisation: Double?
@@ -95,6 +99,7 @@ public enum Benchmark {
     progress("warm-up")
     for _ in 0..<2 { try timedStep() }
     let flopsPerImage = trainingFLOPsPerImage(model)
+    var roundTrips = [CoreRoundTrip.probe()]
     if profile { step.context.profile = operations }
     let communicatedBefore = communicator.secondsCommunicating
     let exposedBefore = step.exposedAllReduceSeconds
@@ -107,6 +112,7 @@ public enum Benchmark {
     let communicated = communicator.secondsCommunicating - communicatedBefore
     let exposed = (step.exposedAllReduceSeconds - exposedBefore) / Double(steps)
     let peakRSS = peakResidentMegabytes()
+    roundTrips.append(CoreRoundTrip.probe())
     let allReduce =
       communicator.size > 1 ? timeAllReduce(model.parameters, communicator, progress: progress) : nil
 
@@ -125,6 +131,7 @@ public enum Benchmark {
     _ = try inference.evaluate(model, data: data.test, indices: indices, normalization: .mnist)
     let inferSeconds = Double(DispatchTime.now().uptimeNanoseconds - inferStart) / 1e9
     inference.profile = nil
+    roundTrips.append(CoreRoundTrip.probe())
     // Under mpirun each process runs its share of the batches (see `Evaluator`).
     let inferenceBatchesHere = Shard(index: communicator.rank, count: communicator.size).slots(
       of: inferenceBatches
@@ -158,6 +165,7 @@ public enum Benchmark {
         : nil,
       inferenceExecutedFlopsPerImage: executedFlopsPerImage,
       inferenceCeilingImagesPerS: groupSgemmGflops * 1e9 / executedFlopsPerImage)
+    result.coreRoundTripNanoseconds = roundTrips.allSatisfy { $0 != nil } ? roundTrips.compactMap { $0 } : nil
     if let allReduce {
       let bytes = Double(model.parameters.count * MemoryLayout<Float>.stride)
       let ranks = Double(communicator.size)

@@ -18,7 +18,10 @@ struct Bench: ParsableCommand {
       GFLOP/s keep PyTorch's count). Under mpirun, the ranks share each batch as `digits train` \
       does, and the table adds the step's compute and communication time and the gradient \
       all-reduce's bandwidth (rank 0 prints; the peak is its share of the machine, and the \
-      utilisation and ceiling use it times the processes).
+      utilisation and ceiling use it times the processes). On 2 threads or more, the round trip \
+      of a cache line between two cores before training, after it and after inference: a \
+      virtual machine whose host runs its vCPUs on distant cores reads it several times higher, \
+      and every two-thread figure of that phase lower.
       """)
 
   @Option(
@@ -143,7 +146,21 @@ struct Bench: ParsableCommand {
       ["machine peak: sgemm 2048³", String(format: "%.1f GFLOP/s", peak.sgemmGflops)],
       ["machine peak: memory copy", String(format: "%.1f GB/s", peak.bandwidthGBPerS)],
       ["model FLOP utilisation", String(format: "%.1f%% of the sgemm peak", 100 * utilisation)],
-    ] + ceilingRows(result)
+    ] + roundTripRows(result) + ceilingRows(result)
+  }
+
+  /// Where the threads ran: a slow round trip marks distant cores, which slow every two-thread
+  /// figure of that phase; ratios against other programs are fair only between runs alike in it.
+  private func roundTripRows(_ result: BenchmarkResult) -> [[String]] {
+    guard let nanoseconds = result.coreRoundTripNanoseconds, nanoseconds.count == 3 else { return [] }
+    return [
+      [
+        "core-to-core round trip",
+        String(
+          format: "%.0f / %.0f / %.0f ns (before training, after it, after inference)", nanoseconds[0],
+          nanoseconds[1], nanoseconds[2]),
+      ]
+    ]
   }
 
   /// The inference rate the sgemm peak allows for the multiply-adds inference computes.
