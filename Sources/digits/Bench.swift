@@ -18,10 +18,10 @@ struct Bench: ParsableCommand {
       GFLOP/s keep PyTorch's count). Under mpirun, the ranks share each batch as `digits train` \
       does, and the table adds the step's compute and communication time and the gradient \
       all-reduce's bandwidth (rank 0 prints; the peak is its share of the machine, and the \
-      utilisation and ceiling use it times the processes). On 2 threads or more, the round trip \
-      of a cache line between two cores before training, after it and after inference: a \
-      virtual machine whose host runs its vCPUs on distant cores reads it several times higher, \
-      and every two-thread figure of that phase lower.
+      utilisation and ceiling use it times the processes). On 2 threads or more it also times \
+      a cache line's round trip between two cores before training, after it and after \
+      inference: a virtual machine whose host runs its vCPUs on distant cores reads it several \
+      times higher, and every two-thread figure of that phase lower.
       """)
 
   @Option(
